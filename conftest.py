@@ -26,3 +26,60 @@ def corpus() -> Path:
     if not (path / "contracts").is_dir():
         pytest.skip(f"RIVTA corpus not found at {path}; set RIVTA_CORPUS to its folder")
     return path
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory):
+    """One throwaway test PKI for the whole session (generated with cryptography, never committed)."""
+    from harness.certs import generate_test_pki
+
+    return generate_test_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="session")
+def client_credentials(pki):
+    """The consumer function certificate of the session PKI, loaded."""
+    from harness.certs import load_client_credentials
+
+    return load_client_credentials(cert=pki.consumer_cert, key=pki.consumer_key)
+
+
+@pytest.fixture(scope="session")
+def example_contract():
+    from harness.contracts import load_contracts
+
+    return load_contracts(EXAMPLE_CONTRACT)[0]
+
+
+@pytest.fixture(scope="session")
+def ping_contract():
+    from harness.contracts import load_contracts
+
+    return load_contracts(PING_CONTRACT)[0]
+
+
+def tls_server(app, pki, *, cert=None, key=None, client_ca=None, require_client_certificate=True):
+    """A real HTTPS server on 127.0.0.1 running ``app`` (use as a context manager)."""
+    from harness.producer.httpserver import HttpsServer, server_context
+
+    context = server_context(
+        certfile=str(cert or pki.producer_cert),
+        keyfile=str(key or pki.producer_key),
+        cafile=str(client_ca or pki.ca_bundle),
+        require_client_certificate=require_client_certificate,
+    )
+    return HttpsServer(app, context)
+
+
+def reference_producer(pki, contracts, *, fault=None, slow_seconds=2.0):
+    """The reference producer on a free port with the session PKI (use as a context manager)."""
+    from harness.bundled import reference_fixtures
+    from harness.producer.runtime import ServerCertificates, start_reference_producer
+
+    return start_reference_producer(
+        contracts,
+        fixtures_dir=reference_fixtures(),
+        certificates=ServerCertificates(pki.producer_cert, pki.producer_key, pki.ca_bundle),
+        fault=fault,
+        slow_seconds=slow_seconds,
+    )

@@ -12,13 +12,13 @@ import sys
 from collections.abc import Sequence
 
 from harness import __version__
-from harness.cli import contracts_cmd
+from harness.cli import certs_cmd, contracts_cmd, doctor_cmd, producer_cmd
 from harness.errors import HarnessError
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
-_COMMAND_MODULES = (contracts_cmd,)
+_COMMAND_MODULES = (contracts_cmd, certs_cmd, producer_cmd, doctor_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -26,7 +26,7 @@ from harness.contracts.model import Contract
 from harness.errors import ConfigError, ContractError
 from harness.namespaces import split_clark
 
-TEST_PERSONNUMMER = "191212121212"
+TEST_PERSONNUMMER = "191212129819"
 PERSONNUMMER_ROOT = "1.2.752.129.2.1.3.1"
 SAMORDNINGSNUMMER_ROOT = "1.2.752.129.2.1.3.3"
 HSA_ID_ROOT = "1.2.752.129.2.1.4.1"
@@ -232,21 +232,26 @@ class MessageBuilder:
     # -- values ----------------------------------------------------------------------------
 
     def _value(self, simple_type: object, declaration: XsdElement | XsdAttribute, path: str) -> str:
-        fixed = getattr(declaration, "fixed", None) or getattr(declaration, "default", None)
-        candidates = [fixed] if fixed is not None else []
-        candidates += list(getattr(simple_type, "enumeration", None) or [])
-        candidates += self._contextual(path)
-        if getattr(simple_type, "patterns", None):
-            candidates += [TEST_PERSONNUMMER, TEST_HSA_ID, "20240101", "20240101120000", HSA_ID_ROOT]
-            candidates += self._from_patterns(simple_type)
-        candidates += self._primitive(simple_type)
-        for candidate in candidates:
+        for candidate in self._candidates(simple_type, declaration, path):
             if candidate is not None and simple_type.is_valid(str(candidate)):  # type: ignore[attr-defined]
                 return str(candidate)
         raise ContractError(
             f"{self.contract.key}: cannot generate a value for {path or declaration.local_name}",
             hint=f"set it explicitly with --set {path}=VALUE",
         )
+
+    def _candidates(
+        self, simple_type: object, declaration: XsdElement | XsdAttribute, path: str
+    ) -> Iterator[str | None]:
+        """Values to try, cheapest and most recognisable first; regex generation only if all else fails."""
+        yield getattr(declaration, "fixed", None)
+        yield getattr(declaration, "default", None)
+        yield from getattr(simple_type, "enumeration", None) or []
+        yield from self._contextual(path)
+        if getattr(simple_type, "patterns", None):
+            yield from (TEST_PERSONNUMMER, TEST_HSA_ID, "20240101", "20240101120000", HSA_ID_ROOT)
+        yield from self._primitive(simple_type)
+        yield from self._from_patterns(simple_type)
 
     def _contextual(self, path: str) -> list[str]:
         """Values a RIVTA reader expects for well-known element names."""
@@ -268,11 +273,11 @@ class MessageBuilder:
             return [TEST_PERSONNUMMER]
         return []
 
-    def _from_patterns(self, simple_type: object) -> list[str]:
+    def _from_patterns(self, simple_type: object) -> Iterator[str]:
         facets = getattr(simple_type, "patterns", None)
-        if not facets:
-            return []
-        return [self._rstr.xeger(compiled.pattern) for compiled in facets.patterns for _ in range(3)]
+        for compiled in facets.patterns if facets else ():
+            for _ in range(3):
+                yield self._rstr.xeger(compiled.pattern)
 
     @staticmethod
     def _primitive(simple_type: object) -> list[str]:

@@ -1,0 +1,52 @@
+"""``rivta-harness doctor``: the communication test, explained step by step."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from harness.cli.tls_options import add_tls_arguments, credentials_from, settings_from
+from harness.contracts.select import resolve_reference
+from harness.doctor import DoctorInput, run_doctor
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``doctor`` command."""
+    doctor = commands.add_parser("doctor", help="check DNS, TCP, TLS, client certificate, HTTP and one SOAP call")
+    doctor.add_argument("--producer-url", required=True, help="https URL of the producer (or of the platform)")
+    doctor.add_argument(
+        "--contract", metavar="PATH[::Name]", help="contract to call if PingForConfiguration is not offered"
+    )
+    doctor.add_argument("--logical-address", help="value of the LogicalAddress header")
+    doctor.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_tls_arguments(doctor)
+    doctor.set_defaults(handler=_doctor)
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    contract = resolve_reference(args.contract)[0] if args.contract else None
+    report = run_doctor(
+        DoctorInput(
+            url=args.producer_url,
+            credentials=credentials_from(args),
+            ca_bundle=tuple(args.ca_bundle),
+            contract=contract,
+            logical_address=args.logical_address,
+            settings=settings_from(args),
+        )
+    )
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        return 0 if report.ok else 1
+    print(f"Communication test against {report.url}")
+    for step in report.steps:
+        print(f"  {'✓' if step.passed else '✗'} {step.name}")
+        for fact in step.facts:
+            print(f"      {fact}")
+        if step.problem is not None:
+            print(f"      problem: {step.problem.explanation}")
+            print(f"      fix:     {step.problem.fix}")
+            if step.problem.detail:
+                print(f"      detail:  {step.problem.detail}")
+    print("All steps passed." if report.ok else "Stopped at the first failing step.")
+    return 0 if report.ok else 1

@@ -1,0 +1,253 @@
+"""The communication test, step by step: DNS, TCP, TLS, client certificate, HTTP, one SOAP call.
+
+Each step either passes with the facts it established or fails with a classified problem
+and its fix; later steps are skipped after the first failure because they cannot say
+anything true. The TLS step uses a raw handshake with OpenSSL's message callback, which is
+the only way to know whether the producer *asked* for a client certificate at all.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from harness.bundled import bundled
+from harness.certs import ClientCredentials
+from harness.contracts import Contract, load_contracts
+from harness.contracts.sample import sample_payload
+from harness.transport.client import RivtaClient, TransportSettings
+from harness.transport.problems import Problem, ProblemKind, classify_exception, problem
+from harness.transport.tls import client_context, describe_chain
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One preflight step: passed or not, what was seen, and the problem when it failed."""
+
+    name: str
+    passed: bool
+    facts: tuple[str, ...] = ()
+    problem: Problem | None = None
+
+
+@dataclass(slots=True)
+class DoctorReport:
+    """All steps run, in order; ``ok`` only when every step passed."""
+
+    url: str
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every step ran and passed."""
+        return bool(self.steps) and all(step.passed for step in self.steps) and len(self.steps) == len(STEP_NAMES)
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready form for ``doctor --json``."""
+        return {
+            "url": self.url,
+            "ok": self.ok,
+            "steps": [
+                {
+                    "step": step.name,
+                    "passed": step.passed,
+                    "facts": list(step.facts),
+                    "problem": None
+                    if step.problem is None
+                    else {
+                        "kind": step.problem.kind.value,
+                        "explanation": step.problem.explanation,
+                        "fix": step.problem.fix,
+                        "detail": step.problem.detail,
+                    },
+                }
+                for step in self.steps
+            ],
+        }
+
+
+STEP_NAMES = ("url", "dns", "tcp", "tls", "client certificate", "http", "soap call")
+
+
+@dataclass(frozen=True, slots=True)
+class DoctorInput:
+    """What the preflight needs to know."""
+
+    url: str
+    credentials: ClientCredentials | None
+    ca_bundle: Sequence[Path]
+    contract: Contract | None
+    logical_address: str | None
+    settings: TransportSettings
+
+
+def run_doctor(given: DoctorInput) -> DoctorReport:
+    """Run the steps in order, stopping at the first failure."""
+    report = DoctorReport(given.url)
+    state: dict[str, object] = {}
+    steps: list[Callable[[DoctorInput, dict[str, object]], Step]] = [
+        _url,
+        _dns,
+        _tcp,
+        _tls,
+        _client_certificate,
+        _http,
+        _soap_call,
+    ]
+    for run in steps:
+        step = run(given, state)
+        report.steps.append(step)
+        if not step.passed:
+            break
+    return report
+
+
+def _url(given: DoctorInput, state: dict[str, object]) -> Step:
+    parts = urlsplit(given.url)
+    if parts.scheme != "https" or not parts.hostname:
+        return Step(
+            "url",
+            False,
+            problem=problem(
+                ProblemKind.TLS_FAILED,
+                given.url,
+                explanation="the producer URL must be https://host[:port]/path",
+                fix="RIVTA requires HTTPS with mutual TLS; give the producer's https URL",
+            ),
+        )
+    state["host"], state["port"] = parts.hostname, parts.port or 443
+    return Step("url", True, (f"host {parts.hostname}, port {parts.port or 443}",))
+
+
+def _dns(given: DoctorInput, state: dict[str, object]) -> Step:
+    try:
+        infos = socket.getaddrinfo(str(state["host"]), int(str(state["port"])), type=socket.SOCK_STREAM)
+    except OSError as exc:
+        return Step("dns", False, problem=classify_exception(exc))
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    state["address"] = infos[0][4]
+    return Step("dns", True, (f"{state['host']} → {', '.join(addresses)}",))
+
+
+def _tcp(given: DoctorInput, state: dict[str, object]) -> Step:
+    started = time.perf_counter()
+    try:
+        with socket.create_connection(state["address"][:2], timeout=given.settings.connect_timeout):  # type: ignore[index]
+            pass
+    except TimeoutError:
+        return Step("tcp", False, problem=problem(ProblemKind.CONNECT_TIMEOUT))
+    except OSError as exc:
+        return Step("tcp", False, problem=classify_exception(exc))
+    return Step("tcp", True, (f"connected in {(time.perf_counter() - started) * 1000:.1f} ms",))
+
+
+def _tls(given: DoctorInput, state: dict[str, object]) -> Step:
+    context = client_context(
+        credentials=given.credentials, ca_bundle=given.ca_bundle, verify_hostname=given.settings.verify_hostname
+    )
+    requested: list[bool] = []
+
+    def watch(*event: object) -> None:
+        # OpenSSL message callback: (connection, direction, version, content_type, msg_type, data)
+        if event[1] == "read" and event[4] == ssl._TLSMessageType.CERTIFICATE_REQUEST:  # type: ignore[attr-defined]
+            requested.append(True)
+
+    context._msg_callback = watch  # type: ignore[attr-defined]
+    try:
+        with (
+            socket.create_connection(state["address"][:2], timeout=given.settings.connect_timeout) as raw,  # type: ignore[index]
+            context.wrap_socket(raw, server_hostname=str(state["host"])) as tls,
+        ):
+            chain = describe_chain([tls.getpeercert(binary_form=True) or b""])
+            version, cipher = tls.version(), (tls.cipher() or ("",))[0]
+    except (ssl.SSLError, OSError) as exc:
+        return Step("tls", False, problem=classify_exception(exc))
+    state["client_certificate_requested"] = bool(requested)
+    leaf = chain[0]
+    return Step(
+        "tls",
+        True,
+        (
+            f"{version}, {cipher}",
+            f"producer certificate: {leaf.subject}",
+            f"issued by: {leaf.issuer}; valid to {leaf.not_after}",
+            "chain verified against the CA bundle"
+            + (" and host name matches" if given.settings.verify_hostname else ""),
+        ),
+    )
+
+
+def _client_certificate(given: DoctorInput, state: dict[str, object]) -> Step:
+    if not state.get("client_certificate_requested"):
+        return Step("client certificate", False, problem=problem(ProblemKind.TLS_NOT_REQUESTED))
+    if given.credentials is None:
+        return Step(
+            "client certificate",
+            False,
+            problem=problem(
+                ProblemKind.TLS_CLIENT_REJECTED,
+                explanation="the producer asks for a client certificate, but none is configured",
+                fix="pass --cert and --key, or --pkcs12 with --cert-password-env",
+            ),
+        )
+    return Step(
+        "client certificate",
+        True,
+        (f"requested by the producer; sent {given.credentials.leaf_info.subject}",),
+    )
+
+
+def _http(given: DoctorInput, state: dict[str, object]) -> Step:
+    with RivtaClient(
+        given.url, credentials=given.credentials, ca_bundle=given.ca_bundle, settings=given.settings
+    ) as client:
+        exchange = client.post(b"", {"Content-Type": "text/xml; charset=UTF-8"}, label="doctor: empty POST")
+    if exchange.problem is not None:
+        return Step("http", False, problem=exchange.problem)
+    return Step(
+        "http", True, (f"HTTP answered {exchange.status} in {exchange.timing.total_ms:.0f} ms; certificate accepted",)
+    )
+
+
+def _ping_contract() -> Contract:
+    return load_contracts(bundled("contracts") / "itintegration_monitoring")[0]
+
+
+def _soap_call(given: DoctorInput, state: dict[str, object]) -> Step:
+    ping = _ping_contract()
+    target_namespace = given.contract.responder_namespace if given.contract else ping.responder_namespace
+    address = given.logical_address or "unknown"
+    facts: list[str] = []
+    with RivtaClient(
+        given.url, credentials=given.credentials, ca_bundle=given.ca_bundle, settings=given.settings
+    ) as client:
+        payload = sample_payload(ping, {"serviceContractNamespace": target_namespace, "logicalAddress": address})
+        exchange = client.call(ping, payload, logical_address=address, label="doctor: PingForConfiguration")
+        answer = exchange.envelope.payload if exchange.envelope else None
+        if answer is not None and answer.tag == ping.operation.response_element:
+            return Step("soap call", True, (f"PingForConfiguration answered in {exchange.timing.total_ms:.0f} ms",))
+        facts.append("PingForConfiguration not offered; calling the contract instead")
+        if given.contract is None:
+            failure = exchange.outcome or problem(ProblemKind.SOAP_FAULT, "unexpected answer to PingForConfiguration")
+            return Step("soap call", False, tuple(facts), failure)
+        contract = given.contract
+        exchange = client.call(
+            contract, sample_payload(contract), logical_address=address, label="doctor: sample request"
+        )
+    if exchange.outcome is not None:
+        return Step("soap call", False, tuple(facts), exchange.outcome)
+    answer = exchange.envelope.payload if exchange.envelope else None
+    if answer is None or answer.tag != contract.operation.response_element:
+        return Step(
+            "soap call",
+            False,
+            tuple(facts),
+            problem(ProblemKind.SOAP_FAULT, explanation="the answer is not the contract's response element"),
+        )
+    facts.append(f"{contract.operation.name} answered in {exchange.timing.total_ms:.0f} ms")
+    return Step("soap call", True, tuple(facts))

@@ -1,0 +1,1 @@
+"""Stage used by tests and by default runs: the reference RIVTA producer over mutual TLS."""

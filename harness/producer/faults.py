@@ -1,0 +1,77 @@
+"""Deliberate defects the reference producer can be started with, one rule broken each.
+
+They exist so the project can prove every check both ways: a check must pass against the
+conformant producer and fail against the producer that breaks exactly its rule.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from harness.errors import ConfigError
+
+
+class Fault(StrEnum):
+    """``--fault NAME`` values; the docstring of each member is the rule it breaks."""
+
+    NO_CLIENT_AUTH = "no-client-auth"
+    SCHEMA_INVALID_RESPONSE = "schema-invalid-response"
+    WRONG_NAMESPACE_VERSION = "wrong-namespace-version"
+    FAULT_AS_200 = "fault-as-200"
+    NO_FAULT_ON_INVALID_REQUEST = "no-fault-on-invalid-request"
+    HTML_ERROR_PAGE = "html-error-page"
+    IGNORES_LOGICAL_ADDRESS = "ignores-logical-address"
+    NOTFOUND_AS_FAULT = "notfound-as-fault"
+    IGNORES_DATE_FILTER = "ignores-date-filter"
+    SLOW = "slow"
+    LEAKY_FAULT = "leaky-fault"
+    REJECTS_EXTENSIONS = "rejects-extensions"
+    SOAP12_RESPONSE = "soap12-response"
+    CHARSET_MISMATCH = "charset-mismatch"
+    CONCURRENCY_BUG = "concurrency-bug"
+    IGNORES_CARE_UNIT_FILTER = "ignores-care-unit-filter"
+    IGNORES_SOURCE_SYSTEM_FILTER = "ignores-source-system-filter"
+    IGNORES_CONSUMER_BLOCKING = "ignores-consumer-blocking"
+    MANGLES_SPECIAL_CHARACTERS = "mangles-special-characters"
+    HIDES_UNAPPROVED = "hides-unapproved"
+
+    @property
+    def rule(self) -> str:
+        """The rule this fault breaks, in one sentence (the README table is generated from these)."""
+        return _RULES[self]
+
+
+_RULES = {
+    Fault.NO_CLIENT_AUTH: "accepts calls without a client certificate (RIVTA BP rule 6: mutual TLS)",
+    Fault.SCHEMA_INVALID_RESPONSE: "adds an element the contract does not allow to every data answer",
+    Fault.WRONG_NAMESPACE_VERSION: "answers in the responder namespace of the next major version",
+    Fault.FAULT_AS_200: "sends SOAP Faults with HTTP 200 instead of 500 (WS-I BP R1126)",
+    Fault.NO_FAULT_ON_INVALID_REQUEST: "answers schema-invalid requests with a normal data answer",
+    Fault.HTML_ERROR_PAGE: "answers errors with an HTML page instead of a SOAP Fault",
+    Fault.IGNORES_LOGICAL_ADDRESS: "answers requests that lack the LogicalAddress header",
+    Fault.NOTFOUND_AS_FAULT: "answers an unknown patient with a SOAP Fault instead of an empty answer",
+    Fault.IGNORES_DATE_FILTER: "returns records outside the requested date period",
+    Fault.SLOW: "answers after a delay (--slow-seconds), beyond the SLA when it is set low",
+    Fault.LEAKY_FAULT: "puts the patient id and a stack trace in its faults, without a log id",
+    Fault.REJECTS_EXTENSIONS: "rejects requests carrying unknown ##other extension elements",
+    Fault.SOAP12_RESPONSE: "answers with SOAP 1.2 (application/soap+xml)",
+    Fault.CHARSET_MISMATCH: "declares charset ISO-8859-1 in Content-Type while the prolog says UTF-8",
+    Fault.CONCURRENCY_BUG: "drops records from answers while other calls are in flight",
+    Fault.IGNORES_CARE_UNIT_FILTER: "returns records from care units that were not asked for",
+    Fault.IGNORES_SOURCE_SYSTEM_FILTER: "returns records from source systems that were not asked for",
+    Fault.IGNORES_CONSUMER_BLOCKING: "ignores the consumer-specific blocking keyed on the original consumer header",
+    Fault.MANGLES_SPECIAL_CHARACTERS: "replaces åäö ÅÄÖ and <&> in text with look-alikes",
+    Fault.HIDES_UNAPPROVED: "drops records not approved for the patient instead of returning them flagged",
+}
+
+
+def parse_fault(value: str | None) -> Fault | None:
+    """``--fault`` text → Fault; an unknown name is a one-line ConfigError listing the valid ones."""
+    if value is None or value == "":
+        return None
+    try:
+        return Fault(value)
+    except ValueError:
+        raise ConfigError(
+            f"--fault {value!r}: unknown fault", hint=f"choose one of: {', '.join(f.value for f in Fault)}"
+        ) from None

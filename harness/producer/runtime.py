@@ -1,0 +1,97 @@
+"""Starting the reference producer with certificates: the CLI, the pytest plugin and tests use this."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.certs import TestPki, generate_test_pki
+from harness.contracts import Contract
+from harness.errors import ConfigError
+from harness.producer.faults import Fault
+from harness.producer.fixtures import load_fixtures
+from harness.producer.httpserver import HttpsServer, server_context
+from harness.producer.service import REFERENCE_LOGICAL_ADDRESS, ReferenceProducer
+
+
+@dataclass(frozen=True, slots=True)
+class ClientKit:
+    """What a client needs to call the producer: function certificate, key, and the CA to trust."""
+
+    cert: Path
+    key: Path
+    ca_bundle: Path
+    hsa_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ServerCertificates:
+    """Certificates given by the operator instead of a generated test PKI."""
+
+    cert: Path
+    key: Path
+    client_ca: Path
+
+
+class RunningProducer:
+    """A started reference producer; ``stop`` (or leaving the ``with`` block) shuts it down."""
+
+    def __init__(
+        self, server: HttpsServer, logical_address: str, client: ClientKit | None, pki: TestPki | None
+    ) -> None:
+        self.server = server
+        self.url = server.url
+        self.logical_address = logical_address
+        self.client = client
+        self.pki = pki
+
+    def stop(self) -> None:
+        """Stop accepting, let in-flight calls finish, close."""
+        self.server.stop()
+
+    def __enter__(self) -> RunningProducer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def ensure_test_pki(directory: Path, *, hosts: Sequence[str] = ("localhost", "127.0.0.1")) -> TestPki:
+    """Reuse the test PKI in ``directory`` if one is there, else generate it."""
+    if (directory / "pki.json").is_file():
+        return TestPki.open(directory)
+    return generate_test_pki(directory, producer_hosts=hosts)
+
+
+def start_reference_producer(
+    contracts: Sequence[Contract],
+    *,
+    fixtures_dir: Path,
+    pki_dir: Path | None = None,
+    certificates: ServerCertificates | None = None,
+    fault: Fault | None = None,
+    slow_seconds: float = 2.0,
+    host: str = "127.0.0.1",
+    port: int = 0,
+) -> RunningProducer:
+    """Start serving ``contracts`` over mutual TLS on a background thread."""
+    if not contracts:
+        raise ConfigError("the reference producer needs at least one --contract")
+    pki: TestPki | None = None
+    client: ClientKit | None = None
+    if certificates is None:
+        if pki_dir is None:
+            raise ConfigError("give either server certificates or a folder for a generated test PKI")
+        pki = ensure_test_pki(pki_dir, hosts=("localhost", host) if host != "localhost" else ("localhost",))
+        certificates = ServerCertificates(pki.producer_cert, pki.producer_key, pki.ca_bundle)
+        client = ClientKit(pki.consumer_cert, pki.consumer_key, pki.ca_bundle, pki.hsa_id)
+    context = server_context(
+        certfile=str(certificates.cert),
+        keyfile=str(certificates.key),
+        cafile=str(certificates.client_ca),
+        require_client_certificate=fault is not Fault.NO_CLIENT_AUTH,
+    )
+    app = ReferenceProducer(contracts, load_fixtures(fixtures_dir), fault=fault, slow_seconds=slow_seconds)
+    server = HttpsServer(app, context, host=host, port=port).start()
+    return RunningProducer(server, REFERENCE_LOGICAL_ADDRESS, client, pki)
