@@ -1,3 +1,235 @@
-"""pytest plugin entry point (registered once, via the ``rivta_conformance`` pytest11 entry point)."""
+"""pytest plugin: ``pytest testsuites --producer-url ... --contract ...`` runs conformance checks.
+
+Glue only. Options become ``RunOptions`` (bad values stop the run at once with one line);
+tests that use the ``rivta`` fixture are parametrized over the selected contracts; each
+check's verdict and evidence are attached to its report, so they cross pytest-xdist's
+process boundary intact; the controller collects them and writes the self-declaration.
+The plugin is inert in test runs that never request the ``rivta`` fixture.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.checks.catalogue import CATALOGUE, Level
+from harness.errors import ConfigError, HarnessError
+from harness.results import CheckFailed, Manual, NotApplicable, NotTested, Verdict, exchange_record
+from harness.run import RunOptions, RunSession, build_options, options_from_file
+from harness.suite import ErrorCalls, Rivta
+from harness.transport.exchange import Exchange
+
+OPTIONS_KEY = pytest.StashKey[RunOptions]()
+SESSION_KEY = pytest.StashKey[RunSession]()
+ERRORS_KEY = pytest.StashKey[ErrorCalls]()
+LOG_KEY = pytest.StashKey[list[Exchange]]()
+EXCHANGES_KEY = pytest.StashKey[Rivta]()
+
+_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
+    (("--producer-url",), {"help": "https URL of the producer (omitted: the embedded reference producer)"}),
+    (("--contract",), {"action": "append", "dest": "contracts", "metavar": "PATH[::Name]", "help": "contract package, zip or WSDL (repeatable)"}),
+    (("--logical-address",), {"help": "LogicalAddress header value (HSA-id)"}),
+    (("--consumer-hsaid",), {"help": "x-rivta-original-serviceconsumer-hsaid (default: serialNumber of the client certificate)"}),
+    (("--cert",), {"help": "client function certificate PEM"}),
+    (("--key",), {"help": "private key PEM for --cert"}),
+    (("--pkcs12",), {"help": "client certificate and key as PKCS#12"}),
+    (("--cert-password-env",), {"metavar": "VAR", "help": "environment variable holding the key/PKCS#12 password"}),
+    (("--ca-bundle",), {"action": "append", "metavar": "PEM", "help": "CA bundle for the producer's certificate (repeatable)"}),
+    (("--testdata",), {"help": "test data TOML ([request], [tk.<Contract>])"}),
+    (("--set",), {"action": "append", "dest": "overrides", "metavar": "PATH=VALUE", "help": "request value (repeatable)"}),
+    (("--declaration",), {"help": "self-declaration TOML (organisation, products, capabilities, deviations)"}),
+    (("--report-dir",), {"help": "where the self-declaration is written (default reports/)"}),
+    (("--sla-seconds",), {"type": float, "help": "answer time limit per call (default 27)"}),
+    (("--via-ntjp",), {"action": "store_true", "help": "the URL is the NTjP platform, not the producer"}),
+    (("--lang",), {"choices": ("sv", "en"), "help": "report language (default sv)"}),
+    (("--mask-personal-ids",), {"action": "store_true", "help": "mask personnummer/samordningsnummer in evidence"}),
+    (("--pattern-anchors",), {"action": "store_true", "help": "treat ^/$ in xs:pattern as anchors (contract defect workaround)"}),
+    (("--embedded-fault",), {"metavar": "NAME", "help": "start the embedded producer with one rule broken"}),
+    (("--rivta-config",), {"metavar": "TOML", "help": "read the options above from a TOML file (secrets only via env vars)"}),
+)  # fmt: skip
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """All options in one ``rivta`` group."""
+    group = parser.getgroup("rivta", "RIVTA conformance (rivta-harness)")
+    for names, kwargs in _OPTIONS:
+        group.addoption(*names, **kwargs)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register markers, and check option values for form before anything runs."""
+    config.addinivalue_line("markers", "rivta_check(id): the catalogue id of the check this test performs")
+    config.addinivalue_line("markers", "rivta_contract(name): run this test only for contracts with this name")
+    names = [kwargs.get("dest") or names[0].lstrip("-").replace("-", "_") for names, kwargs in _OPTIONS]
+    given = {name: config.getoption(name) for name in names if name != "rivta_config"}
+    try:
+        file_path = config.getoption("rivta_config")
+        file_values = options_from_file(Path(file_path)) if file_path else None
+        config.stash[OPTIONS_KEY] = build_options(given, file_values)
+    except ConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    if not hasattr(config, "workerinput"):
+        config.pluginmanager.register(_Recorder(config), "rivta-recorder")
+
+
+def _session(config: pytest.Config) -> RunSession:
+    """The run's session, prepared on first need (contracts, test data and declaration loaded)."""
+    if SESSION_KEY not in config.stash:
+        try:
+            config.stash[SESSION_KEY] = RunSession.prepare(config.stash[OPTIONS_KEY])
+        except HarnessError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        config.stash[ERRORS_KEY] = ErrorCalls()
+        config.stash[LOG_KEY] = []
+    return config.stash[SESSION_KEY]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every ``rivta`` test once per selected contract (or the contracts its marker names)."""
+    if "rivta" not in metafunc.fixturenames:
+        return
+    contracts = list(_session(metafunc.config).contracts)
+    marker = metafunc.definition.get_closest_marker("rivta_contract")
+    if marker is not None:
+        contracts = [c for c in contracts if c.name in marker.args]
+    if contracts:
+        metafunc.parametrize("rivta", contracts, ids=[c.key for c in contracts], indirect=True)
+    else:
+        metafunc.parametrize("rivta", [None], ids=["no-selected-contract"], indirect=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Drop contract-specific suites whose contract is not part of this run."""
+    kept, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("rivta", object()) is None:
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+@pytest.fixture
+def rivta(request: pytest.FixtureRequest, rivta_session: RunSession) -> Rivta:
+    """The contract under test, the run, and recorded calls (see ``harness.suite.Rivta``)."""
+    config = request.config
+    helper = Rivta(rivta_session, request.param, config.stash[ERRORS_KEY], config.stash[LOG_KEY])
+    request.node.stash[EXCHANGES_KEY] = helper
+    return helper
+
+
+@pytest.fixture(scope="session")
+def rivta_session(request: pytest.FixtureRequest) -> Generator[RunSession, None, None]:
+    """The run's shared session; stops the embedded producer at the end."""
+    session = _session(request.config)
+    yield session
+    session.close()
+
+
+def _verdict(report: pytest.TestReport, call: pytest.CallInfo[None]) -> tuple[Verdict, str]:
+    if report.passed:
+        return Verdict.PASSED, ""
+    excinfo = call.excinfo
+    message = str(excinfo.value) if excinfo is not None else ""
+    if report.skipped:
+        for kind, verdict in ((NotApplicable, Verdict.NOT_APPLICABLE), (Manual, Verdict.MANUAL)):
+            if excinfo is not None and excinfo.errisinstance(kind):
+                return verdict, message
+        if excinfo is not None and excinfo.errisinstance(NotTested):
+            return Verdict.NOT_TESTED, message
+        return Verdict.NOT_TESTED, f"not tested: skipped ({message})"
+    if excinfo is not None and excinfo.errisinstance(HarnessError):
+        return Verdict.ERROR, f"the harness could not run this check: {message}"
+    if report.when == "call" and excinfo is not None and excinfo.errisinstance(AssertionError):
+        return Verdict.FAILED, message
+    return Verdict.ERROR, message
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    """Attach the verdict, the check's catalogue entry and its evidence to the report."""
+    report: pytest.TestReport = yield
+    helper = item.stash.get(EXCHANGES_KEY, None)
+    marker = item.get_closest_marker("rivta_check")
+    if helper is None or marker is None or (report.when == "teardown" and report.passed):
+        return report
+    if report.when == "call" or not report.passed:
+        verdict, message = _verdict(report, call)
+        findings = call.excinfo.value.findings if call.excinfo and call.excinfo.errisinstance(CheckFailed) else []
+        session = helper.session
+        check_id = marker.args[0]
+        deviation = session.declaration.deviation_for(check_id)
+        report.rivta = {  # type: ignore[attr-defined]
+            "check": check_id,
+            "contract": helper.contract.key,
+            "verdict": verdict.value,
+            "message": message,
+            "findings": findings,
+            "duration": report.duration,
+            "nodeid": report.nodeid,
+            "declared_deviation": None if deviation is None else deviation.status,
+            "exchanges": [
+                exchange_record(e, mask_personal_ids=session.options.mask_personal_ids) for e in helper.exchanges
+            ],
+        }
+        _pytest_html_extras(item, report)
+    return report
+
+
+def _pytest_html_extras(item: pytest.Item, report: pytest.TestReport) -> None:
+    """Exchanges as pytest-html extras, when pytest-html is writing a report."""
+    if not item.config.pluginmanager.hasplugin("html") or not item.config.getoption("htmlpath", None):
+        return
+    from pytest_html import extras
+
+    blocks = []
+    for record in report.rivta["exchanges"]:  # type: ignore[attr-defined]
+        body = record["response_body"].get("text", "(binary)")
+        blocks.append(f"{record['label']}: HTTP {record['status']} in {record['timing_ms']['total']} ms\n{body[:4000]}")
+    report.extras = [*getattr(report, "extras", []), *(extras.text(block, name="exchange") for block in blocks)]  # type: ignore[attr-defined]
+
+
+class _Recorder:
+    """Collects verdicts on the controller (also from xdist workers) and closes the run."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.results: list[dict[str, Any]] = []
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        record = getattr(report, "rivta", None)
+        if record is not None:
+            self.results.append(record)
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        """Exit non-zero iff a mandatory check failed or errored (recommended/optional failures inform)."""
+        if not self.results:
+            return
+        blocking = [
+            r
+            for r in self.results
+            if r["verdict"] == Verdict.ERROR
+            or (r["verdict"] == Verdict.FAILED and CATALOGUE[r["check"]].level is Level.MANDATORY)
+        ]
+        if exitstatus == pytest.ExitCode.TESTS_FAILED and not blocking:
+            session.exitstatus = pytest.ExitCode.OK
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        """Verdict counts, in the vocabulary of the self-declaration."""
+        if not self.results:
+            return
+        counts: dict[str, int] = {}
+        for result in self.results:
+            counts[result["verdict"]] = counts.get(result["verdict"], 0) + 1
+        terminalreporter.section("RIVTA verdicts")
+        terminalreporter.write_line(", ".join(f"{counts[v.value]} {v.value}" for v in Verdict if v.value in counts))
+        for result in self.results:
+            level = CATALOGUE[result["check"]].level
+            if result["verdict"] == Verdict.FAILED and level is not Level.MANDATORY:
+                terminalreporter.write_line(f"{result['check']} ({level.value}) failed: not blocking")

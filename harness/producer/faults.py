@@ -54,7 +54,7 @@ _RULES = {
     Fault.SLOW: "answers after a delay (--slow-seconds), beyond the SLA when it is set low",
     Fault.LEAKY_FAULT: "puts the patient id and a stack trace in its faults, without a log id",
     Fault.REJECTS_EXTENSIONS: "rejects requests carrying unknown ##other extension elements",
-    Fault.SOAP12_RESPONSE: "answers with SOAP 1.2 (application/soap+xml)",
+    Fault.SOAP12_RESPONSE: "answers errors with SOAP 1.2 faults (application/soap+xml)",
     Fault.CHARSET_MISMATCH: "declares charset ISO-8859-1 in Content-Type while the prolog says UTF-8",
     Fault.CONCURRENCY_BUG: "drops records from answers while other calls are in flight",
     Fault.IGNORES_CARE_UNIT_FILTER: "returns records from care units that were not asked for",

@@ -211,11 +211,10 @@ class ReferenceProducer:
             for element in answer.iter():
                 if element.text:
                     element.text = element.text.translate(_MANGLED)
-        soap12 = self.fault is Fault.SOAP12_RESPONSE
-        body = _envelope(answer, SOAP12_ENV if soap12 else SOAP11_ENV)
-        content_type = "application/soap+xml; charset=UTF-8" if soap12 else "text/xml; charset=UTF-8"
-        if self.fault is Fault.CHARSET_MISMATCH:
-            content_type = "text/xml; charset=ISO-8859-1"
+        body = _envelope(answer, SOAP11_ENV)
+        content_type = (
+            "text/xml; charset=ISO-8859-1" if self.fault is Fault.CHARSET_MISMATCH else "text/xml; charset=UTF-8"
+        )
         return Response(200, body, [("Content-Type", content_type)])
 
     def _fault_response(self, fault: _SoapFaultAnswer) -> Response:
@@ -234,13 +233,17 @@ class ReferenceProducer:
                 "java.lang.IllegalStateException: lookup failed\n"
                 "\tat se.example.notes.NotesDao.find(NotesDao.java:42)"
             )
+        status = 200 if self.fault is Fault.FAULT_AS_200 else 500
+        if self.fault is Fault.SOAP12_RESPONSE:
+            return Response(
+                status, _soap12_fault(fault.code, text), [("Content-Type", "application/soap+xml; charset=UTF-8")]
+            )
         fault_element = etree.Element(clark(SOAP11_ENV, "Fault"))
         etree.SubElement(fault_element, "faultcode").text = f"soapenv:{fault.code}"
         etree.SubElement(fault_element, "faultstring").text = text
         if fault.detail:
             detail = etree.SubElement(fault_element, "detail")
             etree.SubElement(detail, "message").text = fault.detail
-        status = 200 if self.fault is Fault.FAULT_AS_200 else 500
         return Response(status, _envelope(fault_element, SOAP11_ENV), [("Content-Type", "text/xml; charset=UTF-8")])
 
 
@@ -249,6 +252,17 @@ def _envelope(content: etree._Element, envelope_ns: str) -> bytes:
     etree.SubElement(envelope, clark(envelope_ns, "Header"))
     etree.SubElement(envelope, clark(envelope_ns, "Body")).append(content)
     return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
+
+
+def _soap12_fault(code: str, text: str) -> bytes:
+    fault = etree.Element(clark(SOAP12_ENV, "Fault"))
+    value = etree.SubElement(etree.SubElement(fault, clark(SOAP12_ENV, "Code")), clark(SOAP12_ENV, "Value"))
+    value.text = "soapenv:Sender" if code == "Client" else "soapenv:Receiver"
+    reason = etree.SubElement(fault, clark(SOAP12_ENV, "Reason"))
+    etree.SubElement(
+        reason, clark(SOAP12_ENV, "Text"), {"{http://www.w3.org/XML/1998/namespace}lang": "en"}
+    ).text = text
+    return _envelope(fault, SOAP12_ENV)
 
 
 def _requested(request: etree._Element, mapping: MatchFilter) -> list[str]:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpcore
 import httpx
 from lxml import etree
 
@@ -168,7 +169,10 @@ class RivtaClient:
                 )
                 content, limit_problem = self._read_body(response, deadline)
                 record = replace(record, response_body=content, problem=limit_problem)
-        except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
+        except (httpx.HTTPError, httpcore.NetworkError, httpcore.TimeoutException, httpcore.ProtocolError) as exc:
+            # httpcore errors can escape httpx's mapping when the stream closes (e.g. a TLS 1.3 alert).
+            record = replace(record, problem=classify_exception(exc))
+        except (ssl.SSLError, OSError) as exc:
             record = replace(record, problem=classify_exception(exc))
         return replace(record, timing=_timing(start, marks))
 

@@ -13,6 +13,7 @@ import ssl
 from dataclasses import dataclass
 from enum import StrEnum
 
+import httpcore
 import httpx
 
 
@@ -186,15 +187,15 @@ def classify_exception(exc: BaseException) -> Problem:
             return problem(ProblemKind.REFUSED, detail)
         if isinstance(link, OSError) and link.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
             return problem(ProblemKind.UNREACHABLE, detail)
-    if isinstance(exc, httpx.ConnectTimeout):
+    if isinstance(exc, httpx.ConnectTimeout | httpcore.ConnectTimeout):
         return problem(ProblemKind.CONNECT_TIMEOUT, detail)
-    if isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout | httpx.PoolTimeout):
+    if isinstance(exc, httpx.TimeoutException | httpcore.TimeoutException):
         return problem(ProblemKind.READ_TIMEOUT, detail)
     if any(isinstance(link, ConnectionResetError | BrokenPipeError) for link in chain) or isinstance(
-        exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError
+        exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError | httpcore.ReadError | httpcore.WriteError
     ):
         return problem(ProblemKind.RESET, detail)
-    if isinstance(exc, httpx.ConnectError):
+    if isinstance(exc, httpx.ConnectError | httpcore.ConnectError):
         if "name or service" in detail.lower() or "nodename" in detail.lower():
             return problem(ProblemKind.DNS, detail)
         return problem(ProblemKind.REFUSED if "refused" in detail.lower() else ProblemKind.TLS_FAILED, detail)

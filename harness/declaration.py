@@ -1,0 +1,135 @@
+"""The vendor's declaration: who connects what, which capabilities are offered, known deviations.
+
+It is validated before the run so a typo cannot surface as a misleading verdict at the end.
+Capabilities decide "not applicable": a check tied to a capability the declaration says is
+not offered is not applicable; one whose capability the declaration does not mention is
+"not tested", with the missing key named.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness.checks.catalogue import CATALOGUE
+from harness.errors import ConfigError
+
+ENVIRONMENTS = ("SIT", "QA", "local")
+DEVIATION_STATUSES = ("approved", "new")
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    """A product and its version (tjänsteproducentfabrikat, källsystemsfabrikat)."""
+
+    name: str
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
+class Deviation:
+    """A known deviation from a check's rule, with its motivation."""
+
+    check: str
+    status: str
+    motivation: str
+    case: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """What the connecting organisation declares about the verification object."""
+
+    source: Path | None = None
+    organisation: str = ""
+    organisation_number: str = ""
+    connection_point: str = ""
+    producer_product: Product | None = None
+    source_system_product: Product | None = None
+    environment: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    capabilities: dict[str, bool] = field(default_factory=dict)
+    deviations: tuple[Deviation, ...] = ()
+
+    def capability(self, name: str) -> bool | None:
+        """True/False as declared, None when the declaration does not say."""
+        return self.capabilities.get(name)
+
+    def deviation_for(self, check_id: str) -> Deviation | None:
+        """The declared deviation for a check, if any."""
+        return next((d for d in self.deviations if d.check == check_id), None)
+
+
+def _text(table: dict[str, object], key: str, where: str) -> str:
+    value = table.get(key, "")
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: {key} must be text")
+    return value
+
+
+def _product(data: dict[str, object], key: str, where: str) -> Product | None:
+    table = data.get(key)
+    if table is None:
+        return None
+    if not isinstance(table, dict) or not table.get("name") or not table.get("version"):
+        raise ConfigError(f"{where}: [{key}] needs name and version", hint='e.g. name = "Journal X", version = "4.2"')
+    return Product(str(table["name"]), str(table["version"]))
+
+
+def load_declaration(path: Path | None) -> Declaration:
+    """Read and validate a declaration TOML; one-line errors name the file and the key."""
+    if path is None:
+        return Declaration()
+    where = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"--declaration {path}: no such file") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"--declaration {path}: cannot read TOML ({exc})") from None
+    organisation = data.get("organisation", {})
+    contact = data.get("contact", {})
+    environment = _text(data, "environment", where)
+    if environment and environment not in ENVIRONMENTS:
+        raise ConfigError(f"{where}: environment {environment!r} is not one of {', '.join(ENVIRONMENTS)}")
+    capabilities = data.get("capabilities", {})
+    if not all(isinstance(v, bool) for v in capabilities.values()):
+        raise ConfigError(f"{where}: [capabilities] values must be true or false")
+    known = {spec.capability for spec in CATALOGUE.values() if spec.capability}
+    unknown = set(capabilities) - known
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown capability {sorted(unknown)[0]!r}", hint=f"known: {', '.join(sorted(known))}"
+        )
+    deviations = []
+    for index, entry in enumerate(data.get("deviations", []), start=1):
+        deviation = Deviation(
+            check=str(entry.get("check", "")),
+            status=str(entry.get("status", "")),
+            motivation=str(entry.get("motivation", "")),
+            case=str(entry.get("case", "")),
+        )
+        if deviation.check not in CATALOGUE:
+            raise ConfigError(f"{where}: deviation {index} names unknown check {deviation.check!r}")
+        if deviation.status not in DEVIATION_STATUSES:
+            raise ConfigError(f"{where}: deviation {index} status must be 'approved' or 'new'")
+        if not deviation.motivation.strip():
+            raise ConfigError(f"{where}: deviation {index} ({deviation.check}) needs a motivation")
+        if deviation.status == "approved" and not deviation.case:
+            raise ConfigError(f"{where}: approved deviation {index} ({deviation.check}) needs the case reference")
+        deviations.append(deviation)
+    return Declaration(
+        source=path,
+        organisation=_text(organisation, "name", where),
+        organisation_number=_text(organisation, "number", where),
+        connection_point=_text(data, "connection_point", where),
+        producer_product=_product(data, "producer_product", where),
+        source_system_product=_product(data, "source_system_product", where),
+        environment=environment,
+        contact_name=_text(contact, "name", where),
+        contact_email=_text(contact, "email", where),
+        capabilities=dict(capabilities),
+        deviations=tuple(deviations),
+    )

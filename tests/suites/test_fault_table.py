@@ -1,0 +1,76 @@
+"""Every check proven both ways: green on the conformant producer, red on the one rule it guards.
+
+The whole bundled suite (generic RIVTA checks + the example contract's TK suite) runs against
+the embedded reference producer once clean and once per injected fault. For each fault the
+set of failing checks must be exactly the set written here: a check that does not fail on
+its fault cannot fail at all, and a check that fails on someone else's fault blames the
+wrong rule.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import REPO
+from harness.checks.catalogue import CATALOGUE
+from harness.producer.faults import Fault
+
+SUITES = str(REPO / "testsuites")
+
+EXPECTED_FAILURES: dict[Fault, set[str]] = {
+    Fault.NO_CLIENT_AUTH: {"rivta.mutual-tls"},
+    Fault.SCHEMA_INVALID_RESPONSE: {"rivta.response-schema", "rivta.concurrency", "rivta.ping"},
+    Fault.WRONG_NAMESPACE_VERSION: {"rivta.response-schema", "rivta.concurrency", "rivta.ping"},
+    Fault.FAULT_AS_200: {"rivta.fault-format"},
+    Fault.NO_FAULT_ON_INVALID_REQUEST: {"rivta.invalid-request"},
+    Fault.HTML_ERROR_PAGE: {"rivta.invalid-request", "rivta.missing-logical-address", "rivta.fault-format"},
+    Fault.IGNORES_LOGICAL_ADDRESS: {"rivta.missing-logical-address"},
+    Fault.NOTFOUND_AS_FAULT: {"tk.notes.unknown-patient"},
+    Fault.IGNORES_DATE_FILTER: {"tk.notes.date-period"},
+    Fault.SLOW: {"rivta.sla"},
+    Fault.LEAKY_FAULT: {"rivta.fault-format", "rivta.fault-log-id"},
+    Fault.REJECTS_EXTENSIONS: {"rivta.forward-compatibility"},
+    Fault.SOAP12_RESPONSE: {"rivta.no-soap12", "rivta.fault-format"},
+    Fault.CHARSET_MISMATCH: {"rivta.response-encoding"},
+    Fault.CONCURRENCY_BUG: {"rivta.concurrency"},
+    Fault.IGNORES_CARE_UNIT_FILTER: {"tk.notes.care-unit"},
+    Fault.IGNORES_SOURCE_SYSTEM_FILTER: {"tk.notes.source-system"},
+    Fault.IGNORES_CONSUMER_BLOCKING: {"tk.notes.care-unit-blocked", "tk.notes.consumer-blocked"},
+    Fault.MANGLES_SPECIAL_CHARACTERS: {"tk.notes.special-characters"},
+    Fault.HIDES_UNAPPROVED: {"tk.notes.approved-false"},
+}
+
+
+def verdicts(pytester: pytest.Pytester, *args: str) -> dict[tuple[str, str], str]:
+    recorder = pytester.inline_run(SUITES, "-p", "no:cacheprovider", *args)
+    found = {}
+    for report in recorder.getreports("pytest_runtest_logreport"):
+        record = getattr(report, "rivta", None)
+        if record is not None:
+            found[(record["check"], record["contract"])] = record["verdict"]
+    return found
+
+
+def failing_checks(found: dict[tuple[str, str], str]) -> set[str]:
+    return {check for (check, _), verdict in found.items() if verdict in ("failed", "error")}
+
+
+def test_every_fault_is_in_the_table() -> None:
+    assert set(EXPECTED_FAILURES) == set(Fault)
+    assert all(check in CATALOGUE for checks in EXPECTED_FAILURES.values() for check in checks)
+
+
+def test_conformant_producer_passes_every_check(pytester: pytest.Pytester) -> None:
+    found = verdicts(pytester)
+    assert failing_checks(found) == set()
+    checks_run = {check for check, _ in found}
+    assert checks_run == set(CATALOGUE), "every catalogue check runs in the default suite"
+    not_passed = {check for (check, _), v in found.items() if v != "passed"}
+    assert not_passed == {"rivta.technical-fault"}, "only the manual check is not a pass"
+
+
+@pytest.mark.parametrize("fault", list(Fault), ids=[f.value for f in Fault])
+def test_each_fault_fails_exactly_its_checks(pytester: pytest.Pytester, fault: Fault) -> None:
+    extra = ("--sla-seconds", "0.2") if fault is Fault.SLOW else ()
+    found = verdicts(pytester, "--embedded-fault", fault.value, *extra)
+    assert failing_checks(found) == EXPECTED_FAILURES[fault]

@@ -1,0 +1,244 @@
+"""TK suite for the example contract GetClinicalNotes 1.x, modelled on real TK suites (TF numbers).
+
+The facts it needs (which patient, which period, which consumer is blocked) come from the
+``[tk.GetClinicalNotes]`` table of the test data; a missing fact makes a check "not tested"
+with the key named. Expectations are computed from the producer's own unfiltered answer, so
+the suite works with any producer's data, not only the reference producer's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from lxml import etree
+
+from harness.checks import answers
+from harness.checks.compare import differences
+from harness.suite import Rivta
+from harness.transport.exchange import Exchange
+
+pytestmark = pytest.mark.rivta_contract("GetClinicalNotes")
+
+CORE = "urn:riv:example:clinicalprocess:notes:1"
+PERSONNUMMER_ROOT = "1.2.752.129.2.1.3.1"
+SAMORDNINGSNUMMER_ROOT = "1.2.752.129.2.1.3.3"
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """The facts of one clinicalNote the suite judges."""
+
+    document_id: str
+    patient: str
+    time: str
+    care_unit: str
+    source_system: str
+    approved: str
+    texts: tuple[str, ...]
+
+
+def _text(element: etree._Element, path: str) -> str:
+    return (element.findtext("/".join(f"{{{CORE}}}{step}" for step in path.split("/"))) or "").strip()
+
+
+def notes(rivta: Rivta, exchange: Exchange) -> list[Note]:
+    """The notes of a normal answer; without one the check fails with the reason.
+
+    Schema validity is the generic suite's rule (rivta.response-schema); judging it again
+    here would make one defect fail every TK check.
+    """
+    rivta.answered(exchange)
+    rivta.expect(answers.response_envelope_findings(exchange), f"{exchange.label}: no normal answer")
+    payload = exchange.envelope.payload
+    found = []
+    for note in payload:
+        if etree.QName(note).localname != "clinicalNote":
+            continue
+        header = note.find(f"{{{CORE}}}header")
+        found.append(
+            Note(
+                document_id=_text(header, "documentId"),
+                patient=_text(header, "patientId/extension"),
+                time=_text(header, "documentTime"),
+                care_unit=_text(header, "accountableCareUnit/extension"),
+                source_system=_text(header, "sourceSystemId/extension"),
+                approved=_text(header, "approvedForPatient"),
+                texts=tuple(t.strip() for t in note.itertext() if t.strip()),
+            )
+        )
+    return found
+
+
+def fetch(
+    rivta: Rivta,
+    label: str,
+    patient: str,
+    root: str = PERSONNUMMER_ROOT,
+    values: dict[str, str] | None = None,
+    **call_options: object,
+) -> list[Note]:
+    """Notes for ``patient`` with extra request ``values`` (e.g. a date period)."""
+    request = rivta.request({"patientId/extension": patient, "patientId/root": root, **(values or {})})
+    return notes(rivta, rivta.call(request, label=label, **call_options))
+
+
+@pytest.mark.rivta_check("tk.notes.personnummer")
+def test_1_1_1_personnummer(rivta: Rivta) -> None:
+    patient = rivta.fact("personnummer")
+    found = fetch(rivta, "TF 1.1.1 notes for a personnummer", patient)
+    findings = [f"note {n.document_id} belongs to another patient" for n in found if n.patient != patient]
+    if not found:
+        findings.append(f"no notes for {patient}; the test data must name a patient with notes")
+    rivta.expect(findings, "selection by personnummer is wrong")
+
+
+@pytest.mark.rivta_check("tk.notes.samordningsnummer")
+def test_1_1_2_samordningsnummer(rivta: Rivta) -> None:
+    rivta.require_capability("samordningsnummer")
+    patient = rivta.fact("samordningsnummer")
+    found = fetch(rivta, "TF 1.1.2 notes for a samordningsnummer", patient, SAMORDNINGSNUMMER_ROOT)
+    findings = [f"note {n.document_id} belongs to another patient" for n in found if n.patient != patient]
+    if not found:
+        findings.append(f"no notes for {patient}; the test data must name a patient with notes")
+    rivta.expect(findings, "selection by samordningsnummer is wrong")
+
+
+@pytest.mark.rivta_check("tk.notes.date-period")
+def test_1_2_1_date_period(rivta: Rivta) -> None:
+    patient, start, end = rivta.fact("personnummer"), rivta.fact("date_period_start"), rivta.fact("date_period_end")
+    everything = fetch(rivta, "TF 1.2.1 all notes", patient)
+    period = {"datePeriod/start": start, "datePeriod/end": end}
+    inside = fetch(rivta, f"TF 1.2.1 notes {start}-{end}", patient, values=period)
+    findings = [
+        f"note {n.document_id} dated {n.time[:8]} is outside {start}-{end}"
+        for n in inside
+        if not start <= n.time[:8] <= end
+    ]
+    expected = {n.document_id for n in everything if start <= n.time[:8] <= end}
+    missing = expected - {n.document_id for n in inside}
+    findings += [f"note {document} lies inside the period but was not returned" for document in sorted(missing)]
+    if len(expected) == len(everything):
+        findings.append("the test data must give a period that excludes some of the patient's notes")
+    rivta.expect(findings, "filtering on datePeriod is wrong")
+
+
+def _filter_check(rivta: Rivta, fact: str, path: str, attribute: str, tf: str) -> None:
+    patient, wanted = rivta.fact("personnummer"), rivta.fact(fact)
+    everything = fetch(rivta, f"TF {tf} all notes", patient)
+    filtered = fetch(rivta, f"TF {tf} notes for {wanted}", patient, values={path: wanted})
+    findings = [
+        f"note {n.document_id} has {attribute} {getattr(n, attribute)}"
+        for n in filtered
+        if getattr(n, attribute) != wanted
+    ]
+    expected = {n.document_id for n in everything if getattr(n, attribute) == wanted}
+    findings += [f"note {d} matches but was not returned" for d in sorted(expected - {n.document_id for n in filtered})]
+    if len(expected) == len(everything):
+        findings.append(f"the test data must name a {attribute} that only some of the patient's notes have")
+    rivta.expect(findings, f"filtering on {path.split('/', maxsplit=1)[0]} is wrong")
+
+
+@pytest.mark.rivta_check("tk.notes.care-unit")
+def test_1_3_care_unit(rivta: Rivta) -> None:
+    _filter_check(rivta, "care_unit", "careUnit/extension", "care_unit", "1.3")
+
+
+@pytest.mark.rivta_check("tk.notes.source-system")
+def test_1_4_source_system(rivta: Rivta) -> None:
+    _filter_check(rivta, "source_system", "sourceSystemId/extension", "source_system", "1.4")
+
+
+@pytest.mark.rivta_check("tk.notes.unknown-patient")
+def test_1_8_unknown_patient_gets_an_empty_answer(rivta: Rivta) -> None:
+    patient = rivta.fact("unknown_patient")
+    exchange = rivta.call(rivta.request({"patientId/extension": patient}), label="TF 1.8 unknown patient")
+    rivta.answered(exchange)
+    findings = answers.response_envelope_findings(exchange)
+    if not findings:
+        found = notes(rivta, exchange)
+        code = answers.result_code(exchange.envelope.payload)
+        findings += [f"note {n.document_id} returned for a patient the source system should not know" for n in found]
+        if code != "OK":
+            findings.append(f"resultCode is {code}, expected OK")
+    rivta.expect(findings, "an unknown patient is not answered with an empty OK answer")
+
+
+@pytest.mark.rivta_check("tk.notes.special-characters")
+def test_2_2_special_characters(rivta: Rivta) -> None:
+    expected = rivta.fact("special_characters")
+    found = fetch(rivta, "TF 2.2 notes with special characters", rivta.fact("personnummer"))
+    if not any(expected in text for note in found for text in note.texts):
+        texts = [t for n in found for t in n.texts if any(ch in t for ch in "åäöÅÄÖ<>&")]
+        rivta.expect(
+            [f"no text contains {expected!r}; texts with special characters: {texts[:3]}"],
+            "special characters are altered",
+        )
+
+
+@pytest.mark.rivta_check("tk.notes.approved-true")
+def test_4_1_approved_for_patient_true(rivta: Rivta) -> None:
+    found = fetch(rivta, "TF 4.1 approvedForPatient", rivta.fact("personnummer"))
+    rivta.expect(
+        [] if any(n.approved == "true" for n in found) else ["no note has approvedForPatient true"], "TF 4.1 not met"
+    )
+
+
+@pytest.mark.rivta_check("tk.notes.approved-false")
+def test_4_2_approved_for_patient_false(rivta: Rivta) -> None:
+    found = fetch(rivta, "TF 4.2 approvedForPatient", rivta.fact("personnummer"))
+    findings = (
+        []
+        if any(n.approved == "false" for n in found)
+        else ["no note has approvedForPatient false (notes must be returned and flagged, not dropped)"]
+    )
+    rivta.expect(findings, "TF 4.2 not met")
+
+
+@pytest.mark.rivta_check("tk.notes.logical-address")
+def test_source_system_addressing(rivta: Rivta) -> None:
+    system = rivta.fact("source_system_logical_address")
+    addressed = fetch(
+        rivta, f"notes addressed to source system {system}", rivta.fact("personnummer"), logical_address=system
+    )
+    findings = [f"note {n.document_id} comes from {n.source_system}" for n in addressed if n.source_system != system]
+    if not addressed:
+        findings.append(f"no notes when addressed to {system}; the test data must name a source system with notes")
+    rivta.expect(findings, "a call addressed to a source system returns other systems' notes")
+
+
+@pytest.mark.rivta_check("tk.notes.care-unit-blocked")
+def test_7_1_care_unit_withheld_from_a_consumer(rivta: Rivta) -> None:
+    rivta.require_capability("consumer_blocking")
+    consumer, unit = rivta.fact("care_unit_blocked_consumer"), rivta.fact("blocked_care_unit")
+    found = fetch(rivta, f"TF 7.1 notes for consumer {consumer}", rivta.fact("personnummer"), consumer_hsa_id=consumer)
+    rivta.expect(
+        [f"note {n.document_id} of {unit} was returned" for n in found if n.care_unit == unit],
+        "withheld care unit delivered",
+    )
+
+
+@pytest.mark.rivta_check("tk.notes.consumer-blocked")
+def test_7_2_blocked_consumer_gets_an_empty_answer(rivta: Rivta) -> None:
+    rivta.require_capability("consumer_blocking")
+    consumer = rivta.fact("blocked_consumer")
+    found = fetch(
+        rivta, f"TF 7.2 notes for blocked consumer {consumer}", rivta.fact("personnummer"), consumer_hsa_id=consumer
+    )
+    rivta.expect([f"{len(found)} notes returned to a blocked consumer"] if found else [], "blocked consumer gets data")
+
+
+@pytest.mark.rivta_check("tk.notes.consumer-independent")
+def test_7_3_same_answer_for_every_consumer(rivta: Rivta) -> None:
+    patient, other = rivta.fact("personnummer"), rivta.fact("other_consumer")
+    request = rivta.request({"patientId/extension": patient})
+    ours = rivta.answered(rivta.call(request, label="TF 7.3 as our consumer"))
+    theirs = rivta.answered(rivta.call(request, label=f"TF 7.3 as consumer {other}", consumer_hsa_id=other))
+    if (
+        ours.envelope is None
+        or theirs.envelope is None
+        or ours.envelope.payload is None
+        or theirs.envelope.payload is None
+    ):
+        rivta.expect(["one of the two calls got no normal answer"], "cannot compare answers")
+    rivta.expect(differences(ours.envelope.payload, theirs.envelope.payload), "the answer depends on the consumer")
