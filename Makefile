@@ -1,23 +1,30 @@
-# Two entry points: `make demo` runs the main job on the embedded reference producer,
-# `make test` runs the project's own tests. Both create .venv on first use.
+# Two entry points, both doing their own set-up (.venv, and Chromium for the report):
+#   make demo   run the conformance suites against the embedded reference producer and write the report
+#   make test   lint, then the project's own tests (pytest's exit 5, "no tests", fails too)
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+DEMO := reports/demo
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test lint bench clean browser
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
-demo: $(INSTALLED)
-	$(BIN)/rivta-harness contracts list contracts/example_clinicalprocess_notes
-	$(BIN)/rivta-harness contracts list contracts/itintegration_monitoring
+browser:
+	@scripts/ensure-chromium
 
-test: $(INSTALLED)
+demo: $(INSTALLED) browser
+	@status=0; $(BIN)/rivta-harness run --report-dir $(DEMO) || status=$$?; \
+	$(BIN)/rivta-harness report pdf $(DEMO) || status=$$?; \
+	echo; echo "Self-declaration written to $(CURDIR)/$(DEMO)/self-declaration.html (and .json, .pdf, evidence/)"; \
+	exit $$status
+
+test: $(INSTALLED) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

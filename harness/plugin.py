@@ -9,7 +9,9 @@ The plugin is inert in test runs that never request the ``rivta`` fixture.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Generator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +19,16 @@ import pytest
 
 from harness.checks.catalogue import CATALOGUE, Level
 from harness.errors import ConfigError, HarnessError
+from harness.producer.service import REFERENCE_LOGICAL_ADDRESS
+from harness.report.bundle import write_bundle
+from harness.report.model import RunFacts
 from harness.results import CheckFailed, Manual, NotApplicable, NotTested, Verdict, exchange_record
 from harness.run import RunOptions, RunSession, build_options, options_from_file
 from harness.suite import ErrorCalls, Rivta
-from harness.transport.exchange import Exchange
 
 OPTIONS_KEY = pytest.StashKey[RunOptions]()
 SESSION_KEY = pytest.StashKey[RunSession]()
 ERRORS_KEY = pytest.StashKey[ErrorCalls]()
-LOG_KEY = pytest.StashKey[list[Exchange]]()
 EXCHANGES_KEY = pytest.StashKey[Rivta]()
 
 _OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
@@ -43,11 +46,13 @@ _OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
     (("--declaration",), {"help": "self-declaration TOML (organisation, products, capabilities, deviations)"}),
     (("--report-dir",), {"help": "where the self-declaration is written (default reports/)"}),
     (("--sla-seconds",), {"type": float, "help": "answer time limit per call (default 27)"}),
-    (("--via-ntjp",), {"action": "store_true", "help": "the URL is the NTjP platform, not the producer"}),
+    (("--via-ntjp",), {"action": "store_true", "default": None, "help": "the URL is the NTjP platform, not the producer"}),
     (("--lang",), {"choices": ("sv", "en"), "help": "report language (default sv)"}),
-    (("--mask-personal-ids",), {"action": "store_true", "help": "mask personnummer/samordningsnummer in evidence"}),
-    (("--pattern-anchors",), {"action": "store_true", "help": "treat ^/$ in xs:pattern as anchors (contract defect workaround)"}),
+    (("--mask-personal-ids",), {"action": "store_true", "default": None, "help": "mask personnummer/samordningsnummer in evidence"}),
+    (("--pattern-anchors",), {"action": "store_true", "default": None, "help": "treat ^/$ in xs:pattern as anchors (contract defect workaround)"}),
     (("--embedded-fault",), {"metavar": "NAME", "help": "start the embedded producer with one rule broken"}),
+    (("--read-timeout",), {"type": float, "help": "seconds of silence allowed in an answer (default 30)"}),
+    (("--no-verify-hostname",), {"action": "store_false", "dest": "verify_hostname", "default": None, "help": "skip the host name check (IP-only test hosts)"}),
     (("--rivta-config",), {"metavar": "TOML", "help": "read the options above from a TOML file (secrets only via env vars)"}),
 )  # fmt: skip
 
@@ -57,6 +62,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("rivta", "RIVTA conformance (rivta-harness)")
     for names, kwargs in _OPTIONS:
         group.addoption(*names, **kwargs)
+    parser.addini(
+        "rivta_suite",
+        "this folder holds conformance suites: load the run before collecting",
+        type="bool",
+        default=False,
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -75,6 +86,18 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(_Recorder(config), "rivta-recorder")
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In conformance runs, load contracts, test data and declaration before collection, so a
+    mistake in them stops the run with one line instead of a collection error per file."""
+    config = session.config
+    explicit = any(
+        getattr(config.option, name, None) for name in ("producer_url", "contracts", "testdata", "declaration")
+    )
+    if config.getini("rivta_suite") or explicit:
+        _session(config)
+
+
 def _session(config: pytest.Config) -> RunSession:
     """The run's session, prepared on first need (contracts, test data and declaration loaded)."""
     if SESSION_KEY not in config.stash:
@@ -83,7 +106,6 @@ def _session(config: pytest.Config) -> RunSession:
         except HarnessError as exc:
             raise pytest.UsageError(str(exc)) from None
         config.stash[ERRORS_KEY] = ErrorCalls()
-        config.stash[LOG_KEY] = []
     return config.stash[SESSION_KEY]
 
 
@@ -119,7 +141,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def rivta(request: pytest.FixtureRequest, rivta_session: RunSession) -> Rivta:
     """The contract under test, the run, and recorded calls (see ``harness.suite.Rivta``)."""
     config = request.config
-    helper = Rivta(rivta_session, request.param, config.stash[ERRORS_KEY], config.stash[LOG_KEY])
+    helper = Rivta(rivta_session, request.param, config.stash[ERRORS_KEY])
     request.node.stash[EXCHANGES_KEY] = helper
     return helper
 
@@ -196,40 +218,144 @@ def _pytest_html_extras(item: pytest.Item, report: pytest.TestReport) -> None:
 
 
 class _Recorder:
-    """Collects verdicts on the controller (also from xdist workers) and closes the run."""
+    """On the controller: collects verdicts (also from xdist workers), closes the run, writes the report."""
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.results: list[dict[str, Any]] = []
+        self.started_at = datetime.now(UTC).astimezone()
+        self.planned: dict[str, tuple[str | None, str | None]] = {}
+        self.results: dict[str, dict[str, Any]] = {}
+        self.document: dict[str, Any] | None = None
+        self.report_error: str | None = None
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        for item in session.items:
+            marker = item.get_closest_marker("rivta_check")
+            contract = getattr(getattr(item, "callspec", None), "params", {}).get("rivta")
+            if marker is not None and contract is not None:
+                self.planned[item.nodeid] = (marker.args[0], contract.key)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: object, ids: list[str]) -> None:
+        for nodeid in ids:
+            self.planned.setdefault(nodeid, (None, None))
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         record = getattr(report, "rivta", None)
-        if record is not None:
-            self.results.append(record)
+        if record is not None and record["nodeid"] not in self.results:
+            self.results[record["nodeid"]] = record
+
+    def _ordered_results(self, interrupted: bool) -> tuple[list[dict[str, Any]], int]:
+        """Results in catalogue order; planned checks without a result become "not tested"."""
+        by_function = {nodeid.split("[")[0]: (r["check"], None) for nodeid, r in self.results.items()}
+        results = list(self.results.values())
+        unidentified = 0
+        for nodeid, (planned_check, planned_contract) in self.planned.items():
+            if nodeid in self.results:
+                continue
+            check = planned_check or by_function.get(nodeid.split("[")[0], (None, None))[0]
+            contract = planned_contract or (nodeid.rpartition("[")[2].rstrip("]") if "[" in nodeid else None)
+            if check is None or contract is None:
+                unidentified += 1
+                continue
+            reason = "the run was interrupted" if interrupted else "the check did not run"
+            results.append(
+                {
+                    "check": check,
+                    "contract": contract,
+                    "verdict": Verdict.NOT_TESTED.value,
+                    "message": f"not tested: {reason}",
+                    "findings": [],
+                    "duration": 0.0,
+                    "nodeid": nodeid,
+                    "exchanges": [],
+                }
+            )
+        order = {check_id: index for index, check_id in enumerate(CATALOGUE)}
+        results.sort(key=lambda r: (order.get(r["check"], len(order)), r["contract"]))
+        return results, unidentified
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        """Exit non-zero iff a mandatory check failed or errored (recommended/optional failures inform)."""
-        if not self.results:
+        """Write the report; exit non-zero iff a mandatory check failed or errored."""
+        if not self.results and not self.planned:
             return
+        interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
+        results, unidentified = self._ordered_results(interrupted)
         blocking = [
             r
-            for r in self.results
+            for r in results
             if r["verdict"] == Verdict.ERROR
             or (r["verdict"] == Verdict.FAILED and CATALOGUE[r["check"]].level is Level.MANDATORY)
         ]
         if exitstatus == pytest.ExitCode.TESTS_FAILED and not blocking:
             session.exitstatus = pytest.ExitCode.OK
+        self.results_in_order = results
+        complete = not interrupted and all(
+            r["verdict"] != Verdict.NOT_TESTED or r["exchanges"] or "skipped" not in r["message"] for r in results
+        )
+        complete = complete and unidentified == 0 and len(self.results) >= len(self.planned)
+        interruption = None
+        if interrupted:
+            interruption = "interrupted (Ctrl-C); checks that did not run are marked not tested"
+        elif not complete:
+            interruption = f"{len(self.planned) - len(self.results)} planned checks did not run"
+        try:
+            self.document = _write_report(self.config, results, complete, interruption, self.started_at)
+        except HarnessError as exc:
+            self.report_error = str(exc)
+            session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        """Verdict counts, in the vocabulary of the self-declaration."""
-        if not self.results:
+        """Verdict counts, in the vocabulary of the self-declaration, and where the report is."""
+        results = getattr(self, "results_in_order", list(self.results.values()))
+        if not results:
             return
         counts: dict[str, int] = {}
-        for result in self.results:
+        for result in results:
             counts[result["verdict"]] = counts.get(result["verdict"], 0) + 1
         terminalreporter.section("RIVTA verdicts")
         terminalreporter.write_line(", ".join(f"{counts[v.value]} {v.value}" for v in Verdict if v.value in counts))
-        for result in self.results:
+        for result in results:
             level = CATALOGUE[result["check"]].level
             if result["verdict"] == Verdict.FAILED and level is not Level.MANDATORY:
                 terminalreporter.write_line(f"{result['check']} ({level.value}) failed: not blocking")
+        if self.report_error:
+            terminalreporter.write_line(f"report not written: {self.report_error}", red=True)
+        elif self.document is not None:
+            report_dir = self.config.stash[OPTIONS_KEY].report_dir
+            terminalreporter.write_line(
+                f"self-declaration: {report_dir / 'self-declaration.html'} (outcome: {self.document['outcome']})"
+            )
+
+
+def _sha256(path: Path | None) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path is not None and path.is_file() else None
+
+
+def _write_report(
+    config: pytest.Config, results: list[dict[str, Any]], complete: bool, interruption: str | None, started_at: datetime
+) -> dict[str, Any]:
+    session = _session(config)
+    options = session.options
+    if options.embedded:
+        producer = (
+            f"embedded reference producer{f' (fault: {options.embedded_fault})' if options.embedded_fault else ''}"
+        )
+    else:
+        producer = str(options.producer_url)
+    facts = RunFacts(
+        started_at=started_at,
+        finished_at=datetime.now(UTC).astimezone(),
+        complete=complete,
+        interruption=interruption,
+        producer=producer,
+        embedded=options.embedded,
+        via_ntjp=options.via_ntjp,
+        logical_address=options.logical_address or REFERENCE_LOGICAL_ADDRESS,
+        sla_seconds=options.sla_seconds,
+        language=options.lang,
+        testdata=options.testdata,
+        testdata_sha256=_sha256(options.testdata),
+        declaration_sha256=_sha256(options.declaration),
+    )
+    return write_bundle(options.report_dir, results, session.contracts, session.declaration, facts)

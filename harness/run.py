@@ -92,10 +92,8 @@ def options_from_file(path: Path) -> dict[str, Any]:
 
 def build_options(given: Mapping[str, Any], file_values: Mapping[str, Any] | None = None) -> RunOptions:
     """Merge file values under command-line values and check each for form; ConfigError names the option."""
-    merged: dict[str, Any] = {
-        **(file_values or {}),
-        **{k: v for k, v in given.items() if v not in (None, (), [], False)},
-    }
+    given_values = {k: v for k, v in given.items() if v is not None and v not in ([], ())}
+    merged: dict[str, Any] = {**(file_values or {}), **given_values}
     paths = ("cert", "key", "pkcs12", "testdata", "declaration")
     for name in paths:
         if merged.get(name) is not None:
@@ -300,8 +298,3 @@ def _check_paths(contracts: Sequence[Contract], shared: Mapping[str, str], testd
         if not fits:
             contract = contracts[0]
             builders[contract.key].check_overrides(contract.operation.request_element, {path: ""})
-
-
-def contract_ids(contracts: Sequence[Contract]) -> list[str]:
-    """Test ids for contracts (the contract key, unique within a run)."""
-    return [contract.key for contract in contracts]

@@ -23,8 +23,21 @@ from harness.results import CheckFailed, NotApplicable, NotTested
 from harness.run import RunSession
 from harness.transport.client import FROM_CERTIFICATE, RivtaClient
 from harness.transport.exchange import Exchange
+from harness.transport.problems import ProblemKind
 
 _DEFAULT = object()
+# Without these the producer was never reached: the harness could not run, whatever the check.
+UNREACHABLE = frozenset(
+    {
+        ProblemKind.DNS,
+        ProblemKind.REFUSED,
+        ProblemKind.CONNECT_TIMEOUT,
+        ProblemKind.UNREACHABLE,
+        ProblemKind.TLS_UNTRUSTED,
+        ProblemKind.TLS_HOSTNAME,
+        ProblemKind.TLS_EXPIRED,
+    }
+)
 
 
 def extra_or_empty(extra: Mapping[str, str] | None) -> dict[str, str]:
@@ -51,12 +64,11 @@ class ErrorCalls:
 class Rivta:
     """Per-check helper; ``exchanges`` holds everything this check sent and received."""
 
-    def __init__(self, session: RunSession, contract: Contract, errors: ErrorCalls, log: list[Exchange]) -> None:
+    def __init__(self, session: RunSession, contract: Contract, errors: ErrorCalls) -> None:
         self.session = session
         self.contract = contract
         self.exchanges: list[Exchange] = []
         self._errors = errors
-        self._log = log
         self._builder = MessageBuilder(contract)
 
     # -- requests ------------------------------------------------------------------------------
@@ -111,9 +123,12 @@ class Rivta:
         return exchange
 
     def record(self, *exchanges: Exchange) -> None:
-        """Keep exchanges as this check's evidence."""
+        """Keep exchanges as this check's evidence; stop with an error if the producer was not reached."""
         self.exchanges.extend(exchanges)
-        self._log.extend(exchanges)
+        for exchange in exchanges:
+            problem = exchange.problem
+            if exchange.status is None and problem is not None and problem.kind in UNREACHABLE:
+                raise TransportError(f"{exchange.label}: {problem.explanation}", hint=problem.fix)
 
     def answered(self, exchange: Exchange) -> Exchange:
         """The exchange if an HTTP answer came; otherwise the harness could not run (an error, not a verdict)."""
@@ -161,7 +176,6 @@ class Rivta:
         missing = [
             client.call(self.contract, self.request(), logical_address=None, label="request without routing header")
         ]
-        self._log.extend([*invalid, *missing])
         return invalid, missing, notes
 
     # -- verdict helpers -----------------------------------------------------------------------

@@ -12,13 +12,13 @@ import sys
 from collections.abc import Sequence
 
 from harness import __version__
-from harness.cli import certs_cmd, contracts_cmd, doctor_cmd, producer_cmd
+from harness.cli import certs_cmd, contracts_cmd, doctor_cmd, producer_cmd, report_cmd, run_cmd
 from harness.errors import HarnessError
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
-_COMMAND_MODULES = (contracts_cmd, certs_cmd, producer_cmd, doctor_cmd)
+_COMMAND_MODULES = (run_cmd, contracts_cmd, certs_cmd, producer_cmd, doctor_cmd, report_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,7 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.command != "run":
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if args.command == "run":
+        args.pytest_args = [*unknown, *args.pytest_args]
     try:
         return int(args.handler(args))
     except HarnessError as exc:

@@ -14,7 +14,7 @@ import ssl
 import time
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,13 @@ class RivtaClient:
             max_connections=self.settings.max_connections, max_keepalive_connections=self.settings.max_connections
         )
         self._http = httpx.Client(verify=context, follow_redirects=False, limits=limits, trust_env=False)
+        deadline = self.settings.deadline
+        self._timeout = httpx.Timeout(
+            connect=min(self.settings.connect_timeout, deadline),
+            read=min(self.settings.read_timeout, deadline),
+            write=min(self.settings.read_timeout, deadline),
+            pool=deadline,
+        )
 
     def __enter__(self) -> RivtaClient:
         return self
@@ -137,44 +144,29 @@ class RivtaClient:
         settings = self.settings
         started_at = datetime.now(UTC)
         start = time.perf_counter()
-        deadline = start + settings.deadline
         marks: dict[str, float] = {}
 
         def trace(event: str, info: Mapping[str, Any]) -> None:
             marks.setdefault(event, time.perf_counter())
 
-        timeout = httpx.Timeout(
-            connect=min(settings.connect_timeout, settings.deadline),
-            read=min(settings.read_timeout, settings.deadline),
-            write=min(settings.read_timeout, settings.deadline),
-            pool=settings.deadline,
-        )
-        record = Exchange(
-            label=label,
-            url=self.url,
-            started_at=started_at,
-            request_headers=tuple(headers.items()),
-            request_body=body,
-        )
+        answer: dict[str, Any] = {"request_headers": tuple(headers.items())}
         try:
             with self._http.stream(
-                "POST", self.url, content=body, headers=dict(headers), timeout=timeout, extensions={"trace": trace}
+                "POST", self.url, content=body, headers=headers, timeout=self._timeout, extensions={"trace": trace}
             ) as response:
-                record = replace(
-                    record,
-                    request_headers=tuple(response.request.headers.items()),
-                    status=response.status_code,
-                    response_headers=tuple(response.headers.items()),
-                    tls=self._tls_info(response),
-                )
-                content, limit_problem = self._read_body(response, deadline)
-                record = replace(record, response_body=content, problem=limit_problem)
+                answer["request_headers"] = tuple(response.request.headers.multi_items())
+                answer["status"] = response.status_code
+                answer["response_headers"] = tuple(response.headers.multi_items())
+                answer["tls"] = self._tls_info(response)
+                answer["response_body"], answer["problem"] = self._read_body(response, start + settings.deadline)
         except (httpx.HTTPError, httpcore.NetworkError, httpcore.TimeoutException, httpcore.ProtocolError) as exc:
             # httpcore errors can escape httpx's mapping when the stream closes (e.g. a TLS 1.3 alert).
-            record = replace(record, problem=classify_exception(exc))
+            answer["problem"] = classify_exception(exc)
         except (ssl.SSLError, OSError) as exc:
-            record = replace(record, problem=classify_exception(exc))
-        return replace(record, timing=_timing(start, marks))
+            answer["problem"] = classify_exception(exc)
+        return Exchange(
+            label=label, url=self.url, started_at=started_at, request_body=body, timing=_timing(start, marks), **answer
+        )
 
     def _read_body(self, response: httpx.Response, deadline: float) -> tuple[bytes, Problem | None]:
         chunks: list[bytes] = []

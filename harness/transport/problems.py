@@ -93,11 +93,11 @@ _TEXT: dict[ProblemKind, tuple[str, str]] = {
     ),
     ProblemKind.DEADLINE: (
         "the answer took longer than the total time allowed for one call",
-        "the producer must answer within 27 s; raise --deadline only for diagnosis",
+        "the producer must answer within 27 s (TKB SLA); look for slow queries or partial answers (hasMore)",
     ),
     ProblemKind.TOO_LARGE: (
         "the answer is larger than the response size limit",
-        "the producer should split large answers (hasMore); raise --max-response-bytes only for diagnosis",
+        "the producer should split large answers (hasMore); the platform's own limit is 15-50 MB",
     ),
     ProblemKind.REDIRECT: (
         "the producer answered with a redirect, which SOAP clients do not follow",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ssl
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,6 +12,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 
 from harness.certs import ClientCredentials, load_ca_bundle
 from harness.transport.exchange import PeerCertificate
+
+_READABLE = {x509.NameOID.SERIAL_NUMBER: "serialNumber"}  # SITHS HSA-id, not "2.5.4.5=..."
 
 
 def client_context(
@@ -35,13 +38,19 @@ def client_context(
 
 def describe_chain(der_chain: Sequence[bytes]) -> tuple[PeerCertificate, ...]:
     """Subjects, issuers, fingerprints and expiry of DER certificates, leaf first."""
+    return _describe(tuple(der_chain))
+
+
+@functools.lru_cache(maxsize=64)
+def _describe(der_chain: tuple[bytes, ...]) -> tuple[PeerCertificate, ...]:
+    """Cached: a kept-alive connection presents the same chain on every call."""
     described = []
     for der in der_chain:
         cert = x509.load_der_x509_certificate(der)
         described.append(
             PeerCertificate(
-                subject=cert.subject.rfc4514_string(),
-                issuer=cert.issuer.rfc4514_string(),
+                subject=cert.subject.rfc4514_string(_READABLE),
+                issuer=cert.issuer.rfc4514_string(_READABLE),
                 sha256=cert.fingerprint(hashes.SHA256()).hex(":").upper(),
                 not_after=cert.not_valid_after_utc.isoformat(),
             )
