@@ -122,7 +122,10 @@ def transport_section() -> None:
                 ours()
             # Alternate short rounds so drift in machine load hits both sides alike.
             n = 60
-            pairs = [(timed(lambda: [bare() for _ in range(n)]) / n, timed(lambda: [ours() for _ in range(n)]) / n) for _ in range(9)]
+            pairs = [
+                (timed(lambda: [bare() for _ in range(n)]) / n, timed(lambda: [ours() for _ in range(n)]) / n)
+                for _ in range(9)
+            ]
             baseline = statistics.median(b for b, _ in pairs)
             harness_cost = statistics.median(o for _, o in pairs)
             line("bare httpx + lxml round trip", f"{baseline * 1000:.2f} ms")

@@ -17,6 +17,7 @@ from harness.errors import HarnessError
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+EXIT_INTERNAL = 70
 
 _COMMAND_MODULES = (run_cmd, contracts_cmd, certs_cmd, producer_cmd, doctor_cmd, report_cmd)
 
@@ -53,3 +54,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("rivta-harness: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug in the harness: say so in one line, traceback only with --debug
+        if args.debug:
+            raise
+        print(
+            f"rivta-harness: internal error: {type(exc).__name__}: {exc} (run again with --debug and report it)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL

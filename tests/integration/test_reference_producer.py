@@ -328,3 +328,22 @@ def test_fault_slow_and_concurrency_bug(pki, contracts, example_contract, client
         with concurrent.futures.ThreadPoolExecutor(max_workers=10) as pool:
             counts = {len(record_ids(r)) for r in pool.map(lambda _: notes(rivta, example_contract), range(10))}
     assert 1 in counts
+
+
+def test_bp20_contract_routes_on_wsa_to(pki, corpus, client_credentials) -> None:
+    from harness.contracts.select import resolve_reference
+
+    ping_set = corpus / "contracts/itintegration_monitoring/PingForConfiguration_1.0"
+    (bp20,) = resolve_reference(f"{ping_set}::PingForConfiguration@rivtabp20")
+    assert bp20.header_element == "{http://www.w3.org/2005/08/addressing}To"
+    with (
+        reference_producer(pki, [bp20]) as running,
+        RivtaClient(running.url, credentials=client_credentials, ca_bundle=[pki.ca_bundle]) as rivta,
+    ):
+        routed = rivta.call(bp20, sample_payload(bp20), logical_address="SE1234567890-LA01", label="bp20")
+        unrouted = rivta.call(bp20, sample_payload(bp20), logical_address=None, label="bp20 without To")
+    assert b"<wsa:To>SE1234567890-LA01</wsa:To>" in routed.request_body
+    assert routed.status == 200
+    assert bp20.schema.validate(routed.envelope.payload) == []
+    assert unrouted.status == 500
+    assert "wsa:To header is missing" in unrouted.envelope.fault.string
