@@ -98,6 +98,21 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         _session(config)
 
 
+def pytest_report_header(config: pytest.Config) -> list[str] | None:
+    """What this run talks to, before anything is called."""
+    session = config.stash.get(SESSION_KEY, None)
+    if session is None:
+        return None
+    options = session.options
+    producer = options.producer_url or "embedded reference producer (test PKI)"
+    identity = options.pkcs12 or options.cert or ("generated test certificate" if options.embedded else "none")
+    return [
+        f"rivta: producer {producer}{' via NTjP' if options.via_ntjp else ''}",
+        f"rivta: contracts {', '.join(c.key for c in session.contracts)}",
+        f"rivta: client certificate {identity}; report to {options.report_dir}",
+    ]
+
+
 def _session(config: pytest.Config) -> RunSession:
     """The run's session, prepared on first need (contracts, test data and declaration loaded)."""
     if SESSION_KEY not in config.stash:
@@ -227,6 +242,7 @@ class _Recorder:
         self.results: dict[str, dict[str, Any]] = {}
         self.document: dict[str, Any] | None = None
         self.report_error: str | None = None
+        self.deselected = 0
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         for item in session.items:
@@ -234,6 +250,13 @@ class _Recorder:
             contract = getattr(getattr(item, "callspec", None), "params", {}).get("rivta")
             if marker is not None and contract is not None:
                 self.planned[item.nodeid] = (marker.args[0], contract.key)
+
+    def pytest_deselected(self, items: list[pytest.Item]) -> None:
+        """Checks left out with -k/-m make this a partial run (not suites for other contracts)."""
+        for item in items:
+            contract = getattr(getattr(item, "callspec", None), "params", {}).get("rivta")
+            if item.get_closest_marker("rivta_check") is not None and contract is not None:
+                self.deselected += 1
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node: object, ids: list[str]) -> None:
@@ -290,13 +313,13 @@ class _Recorder:
         if exitstatus == pytest.ExitCode.TESTS_FAILED and not blocking:
             session.exitstatus = pytest.ExitCode.OK
         self.results_in_order = results
-        complete = not interrupted and all(
-            r["verdict"] != Verdict.NOT_TESTED or r["exchanges"] or "skipped" not in r["message"] for r in results
-        )
-        complete = complete and unidentified == 0 and len(self.results) >= len(self.planned)
+        complete = not interrupted and unidentified == 0 and set(self.planned) <= set(self.results)
+        complete = complete and not self.deselected
         interruption = None
         if interrupted:
             interruption = "interrupted (Ctrl-C); checks that did not run are marked not tested"
+        elif self.deselected:
+            interruption = f"partial run: {self.deselected} checks were deselected (-k/-m)"
         elif not complete:
             interruption = f"{len(self.planned) - len(self.results)} planned checks did not run"
         try:

@@ -40,11 +40,6 @@ UNREACHABLE = frozenset(
 )
 
 
-def extra_or_empty(extra: Mapping[str, str] | None) -> dict[str, str]:
-    """``extra`` as a dict (None → empty)."""
-    return dict(extra or {})
-
-
 class ErrorCalls:
     """The calls that must produce errors, made once per contract and process and shared by checks."""
 
@@ -84,7 +79,7 @@ class Rivta:
         shared = {**self.session.testdata.request, **self.session.overrides}
         applicable = {path: value for path, value in shared.items() if path in known}
         testdata = self.session.testdata
-        return {**applicable, **testdata.per_contract.get(self.contract.name, {}), **extra_or_empty(extra)}
+        return {**applicable, **testdata.per_contract.get(self.contract.name, {}), **(extra or {})}
 
     def request(self, extra: Mapping[str, str] | None = None) -> etree._Element:
         """A valid request from the contract, the test data and ``extra``; proven valid before use."""

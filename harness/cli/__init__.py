@@ -39,11 +39,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code."""
     parser = build_parser()
-    args, unknown = parser.parse_known_args(argv)
-    if unknown and args.command != "run":
-        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
-    if args.command == "run":
-        args.pytest_args = [*unknown, *args.pytest_args]
+    given = list(sys.argv[1:] if argv is None else argv)
+    if "run" in given and all(word == "--debug" for word in given[: given.index("run")]):
+        # Everything after `run` belongs to pytest, verbatim and in order.
+        split = given.index("run") + 1
+        args = parser.parse_args([*given[:split]])
+        args.pytest_args = given[split:]
+    else:
+        args = parser.parse_args(given)
     try:
         return int(args.handler(args))
     except HarnessError as exc:

@@ -57,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Describe each certificate in FILE and warn about what would make a producer refuse it.",
     )
     show.add_argument("file", metavar="FILE", type=Path, help="PEM (chain), DER, or .p12/.pfx file")
-    show.add_argument("--password-env", metavar="VAR", help="environment variable holding the PKCS#12 password")
+    show.add_argument("--cert-password-env", metavar="VAR", help="environment variable holding the PKCS#12 password")
     show.add_argument("--json", action="store_true", help="print JSON instead of text")
     show.set_defaults(handler=_show)
 
@@ -86,12 +86,12 @@ def _init(args: argparse.Namespace) -> int:
     print(_aligned(rows))
     print("consumer.p12 and consumer-encrypted.key share a random password; to use it:")
     print(f'  export {PASSWORD_VARIABLE}="$(cat {shlex.quote(str(pki.consumer_password))})"')
-    print(f"and pass --password-env {PASSWORD_VARIABLE}.")
+    print(f"and pass --cert-password-env {PASSWORD_VARIABLE}.")
     return 0
 
 
 def _show(args: argparse.Namespace) -> int:
-    infos = inspect_certificate(args.file, password_env=args.password_env)
+    infos = inspect_certificate(args.file, password_env=args.cert_password_env)
     if args.json:
         print(json.dumps({"file": str(args.file), "certificates": [info.to_dict() for info in infos]}, indent=2))
         return 0

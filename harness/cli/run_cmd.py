@@ -18,7 +18,6 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "producer is used. Example: rivta-harness run --producer-url https://host/path --logical-address "
         "SE...-X --cert c.pem --key k.pem --ca-bundle siths.pem --contract pkg/",
     )
-    run.add_argument("pytest_args", nargs="*", help="options for pytest and the rivta plugin")
     run.set_defaults(handler=_run)
 
 

@@ -131,6 +131,8 @@ def test_personal_ids_masked_and_real_looking_ones_flagged(pytester: pytest.Pyte
     assert "191212129819" not in text
     assert "19121212****" in text
     assert masked["warnings"] == []
+    assert masked["run"]["complete"] is False, "a run narrowed with -k is not a full self-declaration"
+    assert masked["run"]["interruption"].startswith("partial run: 40 checks were deselected")
     flagged = run(pytester, "flagged", "--set", "patientId/extension=191212121212", "-k", "one_soap11_body")
     assert any("19121212****" in w and "outside Skatteverket's test series" in w for w in flagged["warnings"])
     assert not any("191212121212" in w for w in flagged["warnings"])

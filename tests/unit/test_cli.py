@@ -30,6 +30,13 @@ def test_unexpected_errors_are_one_line_without_traceback(
     assert "Traceback" not in error
 
 
+def test_run_passes_everything_after_it_to_pytest_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[list[str]] = []
+    monkeypatch.setattr("pytest.main", lambda args: seen.append(list(args)) or 0)
+    assert main(["run", "-q", "--report-dir", "out", "-k", "sla", "--producer-url", "https://p"]) == 0
+    assert seen[0][-7:] == ["-q", "--report-dir", "out", "-k", "sla", "--producer-url", "https://p"]
+
+
 def test_unknown_arguments_are_refused_except_for_run(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
         main(["contracts", "list", "contracts", "--bogus"])

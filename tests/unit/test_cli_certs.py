@@ -111,13 +111,13 @@ def test_show_json(pki: TestPki, capsys: pytest.CaptureFixture[str]) -> None:
 def test_show_pkcs12(pki: TestPki, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     password = pki.consumer_password.read_text()
     monkeypatch.setenv(VAR, password)
-    code, out, err = run(capsys, "show", str(pki.consumer_p12), "--password-env", VAR)
+    code, out, err = run(capsys, "show", str(pki.consumer_p12), "--cert-password-env", VAR)
     assert (code, err) == (0, "")
     assert "HSA-id:     SE1234567890-HRN1" in out
     assert_no_secrets(out, password)
 
     monkeypatch.setenv(VAR, "wrong-password-0815")
-    code, out, err = run(capsys, "show", str(pki.consumer_p12), "--password-env", VAR)
+    code, out, err = run(capsys, "show", str(pki.consumer_p12), "--cert-password-env", VAR)
     assert (code, out) == (2, "")
     assert f"PKCS#12 password from ${VAR} does not open {pki.consumer_p12}" in err
     assert "wrong-password-0815" not in err
