@@ -3,8 +3,8 @@
 A reviewer at Inera reads it: the summary and the self-declaration answers come first, every
 answer links to its check, and every check carries the recorded calls behind its verdict.
 The page loads nothing from anywhere (inline CSS, a few lines of optional script, and a
-Content-Security-Policy that forbids the rest), and ``print_mode`` opens all evidence so the
-PDF shows it. Data is prepared here; the Jinja template only lays it out, with autoescaping
+Content-Security-Policy that forbids the rest), and ``print_mode`` opens the evidence of every
+check that did not pass, so the PDF shows what a reviewer must read. Data is prepared here; the Jinja template only lays it out, with autoescaping
 on so producer responses can never become markup.
 """
 
@@ -166,7 +166,7 @@ def render_html(
     lang: str = "sv",
     print_mode: bool = False,
 ) -> str:
-    """The report page in ``lang``; ``print_mode`` opens all evidence and drops the script (for the PDF)."""
+    """The report page in ``lang``; ``print_mode`` opens the evidence of checks that did not pass and drops the script (for the PDF)."""
     template = _environment().get_template("self-declaration.html.j2")
     deviations = _deviations(document)
     return template.render(
