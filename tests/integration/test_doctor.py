@@ -112,3 +112,38 @@ def test_cli_prints_marks_and_json(pki, example_contract, ping_contract, capsys)
     assert exit_json == 1
     assert result["ok"] is False
     assert result["steps"][-1]["problem"]["kind"] == "tls-producer-certificate-untrusted"
+
+
+def test_hostname_mismatch_reset_hang_and_platform_fault(pki, client_credentials) -> None:
+    import threading
+
+    from harness.producer.httpserver import ResetConnection
+
+    def reset(request):
+        raise ResetConnection
+
+    with tls_server(
+        lambda r: Response(200, b""), pki, cert=pki.producer_wrong_host_cert, key=pki.producer_wrong_host_key
+    ) as server:
+        step = failing(doctor(server.url.replace("127.0.0.1", "localhost"), pki, client_credentials))
+    assert (step.name, step.problem.kind) == ("tls", ProblemKind.TLS_HOSTNAME)
+
+    with tls_server(reset, pki) as server:
+        step = failing(doctor(server.url.replace("127.0.0.1", "localhost"), pki, client_credentials))
+    assert (step.name, step.problem.kind) == ("http", ProblemKind.RESET)
+
+    release = threading.Event()
+    with tls_server(lambda r: release.wait(5) and Response(200, b""), pki) as server:
+        step = failing(doctor(server.url.replace("127.0.0.1", "localhost"), pki, client_credentials))
+        release.set()
+    assert (step.name, step.problem.kind) == ("http", ProblemKind.READ_TIMEOUT)
+
+    vp009 = (
+        b"<?xml version='1.0'?><s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body><s:Fault>"
+        b"<faultcode>s:Server</faultcode><faultstring>VP009 [NTjP] Fel vid kontakt med tjansteproducenten</faultstring>"
+        b"</s:Fault></s:Body></s:Envelope>"
+    )
+    with tls_server(lambda r: Response(500, vp009, [("Content-Type", "text/xml; charset=UTF-8")]), pki) as server:
+        step = failing(doctor(server.url.replace("127.0.0.1", "localhost"), pki, client_credentials))
+    assert (step.name, step.problem.kind) == ("soap call", ProblemKind.PLATFORM_FAULT)
+    assert step.problem.explanation.startswith("VP009: ")

@@ -83,25 +83,24 @@ def fetch(
     return notes(rivta, rivta.call(request, label=label, **call_options))
 
 
-@pytest.mark.rivta_check("tk.notes.personnummer")
-def test_1_1_1_personnummer(rivta: Rivta) -> None:
-    patient = rivta.fact("personnummer")
-    found = fetch(rivta, "TF 1.1.1 notes for a personnummer", patient)
+def _selection_by_identity(rivta: Rivta, fact: str, root: str, tf: str) -> None:
+    patient = rivta.fact(fact)
+    found = fetch(rivta, f"TF {tf} notes for a {fact}", patient, root)
     findings = [f"note {n.document_id} belongs to another patient" for n in found if n.patient != patient]
     if not found:
         findings.append(f"no notes for {patient}; the test data must name a patient with notes")
-    rivta.expect(findings, "selection by personnummer is wrong")
+    rivta.expect(findings, f"selection by {fact} is wrong")
+
+
+@pytest.mark.rivta_check("tk.notes.personnummer")
+def test_1_1_1_personnummer(rivta: Rivta) -> None:
+    _selection_by_identity(rivta, "personnummer", PERSONNUMMER_ROOT, "1.1.1")
 
 
 @pytest.mark.rivta_check("tk.notes.samordningsnummer")
 def test_1_1_2_samordningsnummer(rivta: Rivta) -> None:
     rivta.require_capability("samordningsnummer")
-    patient = rivta.fact("samordningsnummer")
-    found = fetch(rivta, "TF 1.1.2 notes for a samordningsnummer", patient, SAMORDNINGSNUMMER_ROOT)
-    findings = [f"note {n.document_id} belongs to another patient" for n in found if n.patient != patient]
-    if not found:
-        findings.append(f"no notes for {patient}; the test data must name a patient with notes")
-    rivta.expect(findings, "selection by samordningsnummer is wrong")
+    _selection_by_identity(rivta, "samordningsnummer", SAMORDNINGSNUMMER_ROOT, "1.1.2")
 
 
 @pytest.mark.rivta_check("tk.notes.date-period")
