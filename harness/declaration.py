@@ -8,12 +8,12 @@ not offered is not applicable; one whose capability the declaration does not men
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.checks.catalogue import CATALOGUE
 from harness.errors import ConfigError
+from harness.tomlfile import read_toml
 
 ENVIRONMENTS = ("SIT", "QA", "local")
 DEVIATION_STATUSES = ("approved", "new")
@@ -83,12 +83,7 @@ def load_declaration(path: Path | None) -> Declaration:
     if path is None:
         return Declaration()
     where = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"--declaration {path}: no such file") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"--declaration {path}: cannot read TOML ({exc})") from None
+    data = read_toml(path, option="--declaration")
     organisation = data.get("organisation", {})
     contact = data.get("contact", {})
     environment = _text(data, "environment", where)

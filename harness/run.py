@@ -10,7 +10,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -27,6 +26,7 @@ from harness.errors import ConfigError
 from harness.producer.faults import Fault, parse_fault
 from harness.producer.runtime import RunningProducer, ServerCertificates, start_reference_producer
 from harness.testdata import TestData, load_testdata
+from harness.tomlfile import read_toml
 from harness.transport.client import RivtaClient, TransportSettings
 
 DEFAULT_SLA_SECONDS = 27.0
@@ -71,12 +71,7 @@ _SECRET_KEYS = ("password", "cert-password", "pkcs12-password", "key-password")
 
 def options_from_file(path: Path) -> dict[str, Any]:
     """Options from a TOML file (``producer-url = ...``); secrets are refused, only env var names allowed."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"--rivta-config {path}: no such file") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"--rivta-config {path}: cannot read TOML ({exc})") from None
+    data = read_toml(path, option="--rivta-config")
     table = data.get("rivta-harness", data)
     values: dict[str, Any] = {}
     for key, value in table.items():

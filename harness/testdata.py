@@ -9,12 +9,12 @@ the key named, never passed.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.errors import ConfigError
+from harness.tomlfile import read_toml
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +57,7 @@ def load_testdata(path: Path | None) -> TestData:
     """Read a test-data TOML file; one-line errors name the file and the key."""
     if path is None:
         return TestData()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"--testdata {path}: no such file") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"--testdata {path}: cannot read TOML ({exc})") from None
+    data = read_toml(path, option="--testdata")
     unknown = set(data) - {"request", "tk"}
     if unknown:
         raise ConfigError(

@@ -9,7 +9,6 @@ and any real contract a fixture is written for, so they filter alike.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from lxml import etree
 
 from harness import xmlsafe
 from harness.errors import ConfigError, HarnessError
+from harness.tomlfile import read_toml
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +84,7 @@ def _date_filter(table: dict[str, object], where: str) -> DateFilter | None:
 
 def load_fixture(path: Path) -> ContractFixture:
     """Read one ``<Contract>_<major>.toml`` and its response document; one-line errors name the file."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read fixture ({exc})") from None
+    data = read_toml(path, option="fixture")
     where = str(path)
     try:
         response_file = path.parent / str(data["response"])
