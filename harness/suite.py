@@ -21,7 +21,7 @@ from harness.contracts.variants import invalid_variants
 from harness.errors import ConfigError, TransportError
 from harness.results import CheckFailed, NotApplicable, NotTested
 from harness.run import RunSession
-from harness.transport.client import FROM_CERTIFICATE, RivtaClient
+from harness.transport.client import FROM_CERTIFICATE, RivtaClient, require_answer
 from harness.transport.exchange import Exchange
 from harness.transport.problems import ProblemKind
 
@@ -127,9 +127,7 @@ class Rivta:
 
     def answered(self, exchange: Exchange) -> Exchange:
         """The exchange if an HTTP answer came; otherwise the harness could not run (an error, not a verdict)."""
-        if exchange.status is None and exchange.problem is not None:
-            raise TransportError(f"{exchange.label}: {exchange.problem.explanation}", hint=exchange.problem.fix)
-        return exchange
+        return require_answer(exchange)
 
     def call_concurrently(self, payload: etree._Element, count: int, *, label: str) -> list[Exchange]:
         """``count`` identical calls in flight at once."""

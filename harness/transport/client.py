@@ -216,5 +216,5 @@ def _timing(start: float, marks: Mapping[str, float]) -> Timing:
 def require_answer(exchange: Exchange) -> Exchange:
     """The exchange if an HTTP answer came back; otherwise raise TransportError with the fix."""
     if exchange.problem is not None and exchange.status is None:
-        raise TransportError(f"{exchange.url}: {exchange.problem.explanation}", hint=exchange.problem.fix)
+        raise TransportError(f"{exchange.label}: {exchange.problem.explanation}", hint=exchange.problem.fix)
     return exchange
