@@ -24,3 +24,13 @@ def bundled_contracts() -> list[Path]:
 def reference_fixtures() -> Path:
     """The reference producer's fixture folder."""
     return bundled("fixtures") / "reference-producer"
+
+
+def example_contract() -> Path:
+    """The bundled example contract (GetClinicalNotes): what a run checks when no --contract is given."""
+    return bundled("contracts") / "example_clinicalprocess_notes"
+
+
+def ping_contract() -> Path:
+    """The bundled PingForConfiguration 1.0 package (served by every reference producer, used by rivta.ping)."""
+    return bundled("contracts") / "itintegration_monitoring"

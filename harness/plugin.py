@@ -17,11 +17,12 @@ from typing import Any
 
 import pytest
 
-from harness.checks.catalogue import CATALOGUE, Level
+from harness.checks.catalogue import CATALOGUE, CheckSpec, Level, spec_of
+from harness.contracts import Contract
 from harness.errors import ConfigError, HarnessError
 from harness.producer.service import REFERENCE_LOGICAL_ADDRESS
 from harness.report.bundle import write_bundle
-from harness.report.model import RunFacts
+from harness.report.model import Outcome, RunFacts, outcome_line
 from harness.results import CheckFailed, Manual, NotApplicable, NotTested, Verdict, exchange_record
 from harness.run import RunOptions, RunSession, build_options, options_from_file
 from harness.suite import ErrorCalls, Rivta
@@ -30,6 +31,26 @@ OPTIONS_KEY = pytest.StashKey[RunOptions]()
 SESSION_KEY = pytest.StashKey[RunSession]()
 ERRORS_KEY = pytest.StashKey[ErrorCalls]()
 EXCHANGES_KEY = pytest.StashKey[Rivta]()
+# Dynamic checks (e.g. imported SoapUI cases) carry their spec here instead of a rivta_check marker,
+# and their contract here instead of the ``rivta`` parameter.
+SPEC_KEY = pytest.StashKey[CheckSpec]()
+CONTRACT_KEY = pytest.StashKey[Contract]()
+
+
+def item_spec(item: pytest.Item) -> CheckSpec | None:
+    """The check an item performs: its stashed spec, or the catalogue entry its marker names."""
+    stashed = item.stash.get(SPEC_KEY, None)
+    if stashed is not None:
+        return stashed
+    marker = item.get_closest_marker("rivta_check")
+    return None if marker is None else CATALOGUE[marker.args[0]]
+
+
+def _item_contract(item: pytest.Item) -> str | None:
+    """The key of the contract an item checks (None for items of a contract not in this run)."""
+    contract = getattr(getattr(item, "callspec", None), "params", {}).get("rivta") or item.stash.get(CONTRACT_KEY, None)
+    return None if contract is None else contract.key
+
 
 _OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
     (("--producer-url",), {"help": "https URL of the producer (omitted: the embedded reference producer)"}),
@@ -193,17 +214,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     """Attach the verdict, the check's catalogue entry and its evidence to the report."""
     report: pytest.TestReport = yield
     helper = item.stash.get(EXCHANGES_KEY, None)
-    marker = item.get_closest_marker("rivta_check")
-    if helper is None or marker is None or (report.when == "teardown" and report.passed):
+    spec = item_spec(item)
+    if helper is None or spec is None or (report.when == "teardown" and report.passed):
         return report
     if report.when == "call" or not report.passed:
         verdict, message = _verdict(report, call)
         findings = call.excinfo.value.findings if call.excinfo and call.excinfo.errisinstance(CheckFailed) else []
         session = helper.session
-        check_id = marker.args[0]
-        deviation = session.declaration.deviation_for(check_id)
+        deviation = session.declaration.deviation_for(spec.id)
         report.rivta = {  # type: ignore[attr-defined]
-            "check": check_id,
+            "check": spec.id,
+            "spec": spec.to_record(),
             "contract": helper.contract.key,
             "verdict": verdict.value,
             "message": message,
@@ -211,6 +232,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             "duration": report.duration,
             "nodeid": report.nodeid,
             "declared_deviation": None if deviation is None else deviation.status,
+            "measurements": dict(helper.measurements),
             "exchanges": [
                 exchange_record(e, mask_personal_ids=session.options.mask_personal_ids) for e in helper.exchanges
             ],
@@ -238,7 +260,7 @@ class _Recorder:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.started_at = datetime.now(UTC).astimezone()
-        self.planned: dict[str, tuple[str | None, str | None]] = {}
+        self.planned: dict[str, tuple[CheckSpec | None, str | None]] = {}
         self.results: dict[str, dict[str, Any]] = {}
         self.document: dict[str, Any] | None = None
         self.report_error: str | None = None
@@ -246,16 +268,15 @@ class _Recorder:
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         for item in session.items:
-            marker = item.get_closest_marker("rivta_check")
-            contract = getattr(getattr(item, "callspec", None), "params", {}).get("rivta")
-            if marker is not None and contract is not None:
-                self.planned[item.nodeid] = (marker.args[0], contract.key)
+            spec = item_spec(item)
+            contract = _item_contract(item)
+            if spec is not None and contract is not None:
+                self.planned[item.nodeid] = (spec, contract)
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
         """Checks left out with -k/-m make this a partial run (not suites for other contracts)."""
         for item in items:
-            contract = getattr(getattr(item, "callspec", None), "params", {}).get("rivta")
-            if item.get_closest_marker("rivta_check") is not None and contract is not None:
+            if item_spec(item) is not None and _item_contract(item) is not None:
                 self.deselected += 1
 
     @pytest.hookimpl(optionalhook=True)
@@ -270,21 +291,22 @@ class _Recorder:
 
     def _ordered_results(self, interrupted: bool) -> tuple[list[dict[str, Any]], int]:
         """Results in catalogue order; planned checks without a result become "not tested"."""
-        by_function = {nodeid.split("[")[0]: (r["check"], None) for nodeid, r in self.results.items()}
+        by_function = {nodeid.split("[")[0]: spec_of(r) for nodeid, r in self.results.items()}
         results = list(self.results.values())
         unidentified = 0
-        for nodeid, (planned_check, planned_contract) in self.planned.items():
+        for nodeid, (planned_spec, planned_contract) in self.planned.items():
             if nodeid in self.results:
                 continue
-            check = planned_check or by_function.get(nodeid.split("[")[0], (None, None))[0]
+            spec = planned_spec or by_function.get(nodeid.split("[")[0])
             contract = planned_contract or (nodeid.rpartition("[")[2].rstrip("]") if "[" in nodeid else None)
-            if check is None or contract is None:
+            if spec is None or contract is None:
                 unidentified += 1
                 continue
             reason = "the run was interrupted" if interrupted else "the check did not run"
             results.append(
                 {
-                    "check": check,
+                    "check": spec.id,
+                    "spec": spec.to_record(),
                     "contract": contract,
                     "verdict": Verdict.NOT_TESTED.value,
                     "message": f"not tested: {reason}",
@@ -292,26 +314,22 @@ class _Recorder:
                     "duration": 0.0,
                     "nodeid": nodeid,
                     "exchanges": [],
+                    "measurements": {},
                 }
             )
         order = {check_id: index for index, check_id in enumerate(CATALOGUE)}
-        results.sort(key=lambda r: (order.get(r["check"], len(order)), r["contract"]))
+        position = {nodeid: index for index, nodeid in enumerate(self.planned)}
+        results.sort(
+            key=lambda r: (order.get(r["check"], len(order)), position.get(r["nodeid"], len(position)), r["contract"])
+        )
         return results, unidentified
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        """Write the report; exit non-zero iff a mandatory check failed or errored."""
+        """Write the report; the exit status follows its headline outcome (0 only when it stands)."""
         if not self.results and not self.planned:
             return
         interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
         results, unidentified = self._ordered_results(interrupted)
-        blocking = [
-            r
-            for r in results
-            if r["verdict"] == Verdict.ERROR
-            or (r["verdict"] == Verdict.FAILED and CATALOGUE[r["check"]].level is Level.MANDATORY)
-        ]
-        if exitstatus == pytest.ExitCode.TESTS_FAILED and not blocking:
-            session.exitstatus = pytest.ExitCode.OK
         self.results_in_order = results
         complete = not interrupted and unidentified == 0 and set(self.planned) <= set(self.results)
         complete = complete and not self.deselected
@@ -327,6 +345,10 @@ class _Recorder:
         except HarnessError as exc:
             self.report_error = str(exc)
             session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
+            return
+        if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+            stands = Outcome(self.document["outcome"]).passes
+            session.exitstatus = pytest.ExitCode.OK if stands else pytest.ExitCode.TESTS_FAILED
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         """Verdict counts, in the vocabulary of the self-declaration, and where the report is."""
@@ -339,7 +361,7 @@ class _Recorder:
         terminalreporter.section("RIVTA verdicts")
         terminalreporter.write_line(", ".join(f"{counts[v.value]} {v.value}" for v in Verdict if v.value in counts))
         for result in results:
-            level = CATALOGUE[result["check"]].level
+            level = spec_of(result).level
             if result["verdict"] == Verdict.FAILED and level is not Level.MANDATORY:
                 terminalreporter.write_line(f"{result['check']} ({level.value}) failed: not blocking")
         if self.report_error:
@@ -347,7 +369,7 @@ class _Recorder:
         elif self.document is not None:
             report_dir = self.config.stash[OPTIONS_KEY].report_dir
             terminalreporter.write_line(
-                f"self-declaration: {report_dir / 'self-declaration.html'} (outcome: {self.document['outcome']})"
+                f"self-declaration: {report_dir / 'self-declaration.html'} (outcome: {outcome_line(self.document)})"
             )
 
 

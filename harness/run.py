@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from harness.bundled import bundled, bundled_contracts, reference_fixtures
+from harness.bundled import bundled, example_contract, ping_contract, reference_fixtures
 from harness.certs import ClientCredentials, TestPki, generate_test_pki, load_client_credentials
-from harness.contracts import Contract
+from harness.contracts import Contract, load_contracts
 from harness.contracts.sample import MessageBuilder, parse_overrides
 from harness.contracts.select import resolve_reference
 from harness.declaration import Declaration, load_declaration
@@ -158,7 +158,8 @@ class RunSession:
     @classmethod
     def prepare(cls, options: RunOptions) -> RunSession:
         """Load contracts, test data and declaration now, so mistakes surface before any call."""
-        references = options.contracts or tuple(str(p) for p in bundled_contracts())
+        # PingForConfiguration is no contract of its own to declare: rivta.ping covers it for every producer.
+        references = options.contracts or (str(example_contract()),)
         contracts: list[Contract] = []
         for reference in references:
             contracts += resolve_reference(reference, pattern_anchors=options.pattern_anchors)
@@ -204,8 +205,10 @@ class RunSession:
 
     def _start_embedded(self) -> RivtaClient:
         pki = self.pki
+        served = list(self.contracts)
+        served += [c for c in load_contracts(ping_contract()) if c.key not in {s.key for s in served}]
         self._producer = start_reference_producer(
-            self.contracts,
+            served,
             fixtures_dir=reference_fixtures(),
             certificates=ServerCertificates(pki.producer_cert, pki.producer_key, pki.ca_bundle),
             fault=parse_fault(self.options.embedded_fault),

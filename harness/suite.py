@@ -63,6 +63,7 @@ class Rivta:
         self.session = session
         self.contract = contract
         self.exchanges: list[Exchange] = []
+        self.measurements: dict[str, Any] = {}
         self._errors = errors
         self._builder = MessageBuilder(contract)
 
@@ -172,6 +173,10 @@ class Rivta:
         return invalid, missing, notes
 
     # -- verdict helpers -----------------------------------------------------------------------
+
+    def measure(self, name: str, value: Any) -> None:
+        """Keep a figure this check measured (JSON-ready); the report shows it with the check."""
+        self.measurements[name] = value
 
     def fact(self, key: str) -> str:
         """A TK fact from the test data, or the check is not tested (naming the missing key)."""

@@ -7,8 +7,23 @@ changes once published: reviewers compare submissions by it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from enum import StrEnum
+from typing import Any
+
+
+class Suite(StrEnum):
+    """Which kind of suite a check belongs to.
+
+    ``TK`` is a case of a contract's own TK suite (native in ``testsuites/`` or imported from
+    Inera's SoapUI project): a run is only "conformant" when a TK suite ran for every contract.
+    """
+
+    GENERIC = "generic"
+    TK = "tk"
+    LOAD = "load"
+    EI = "ei"
 
 
 class Level(StrEnum):
@@ -33,13 +48,24 @@ class CheckSpec:
     tf: str = ""
     capability: str = ""
     producer_tls: bool = False
+    suite: Suite = Suite.GENERIC
 
     def title(self, lang: str) -> str:
         """Title in ``sv`` or ``en``."""
         return self.title_sv if lang == "sv" else self.title_en
 
+    def to_record(self) -> dict[str, Any]:
+        """JSON-ready form, carried with every result so dynamic checks reach the report unchanged."""
+        return {**asdict(self), "level": self.level.value, "suite": self.suite.value}
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> CheckSpec:
+        """The spec a result carried (inverse of ``to_record``)."""
+        return cls(**{**record, "level": Level(record["level"]), "suite": Suite(record.get("suite", "generic"))})
+
 
 _M, _R, _O = Level.MANDATORY, Level.RECOMMENDED, Level.OPTIONAL
+_TK = Suite.TK
 
 _CHECKS = (
     # -- generic RIVTA producer rules, run for every contract ---------------------------------
@@ -93,43 +119,43 @@ _CHECKS = (
     # -- TK suite of the bundled example contract GetClinicalNotes ----------------------------
     CheckSpec("tk.notes.personnummer", "Urval på personnummer", "Selection by personnummer",
               "Notes for a personnummer are returned and every note belongs to that patient",
-              "TK TF 1.1.1", _M, "2.2.1", tf="1.1.1"),
+              "TK TF 1.1.1", _M, "2.2.1", tf="1.1.1", suite=_TK),
     CheckSpec("tk.notes.samordningsnummer", "Urval på samordningsnummer", "Selection by samordningsnummer",
               "Notes for a samordningsnummer are returned and every note belongs to that patient",
-              "TK TF 1.1.2", _M, "2.2.1", tf="1.1.2", capability="samordningsnummer"),
+              "TK TF 1.1.2", _M, "2.2.1", tf="1.1.2", capability="samordningsnummer", suite=_TK),
     CheckSpec("tk.notes.date-period", "Urval på datumperiod", "Selection by date period",
               "Every note returned for a date period lies inside it, and notes outside it exist",
-              "TK TF 1.2.1", _M, "2.2.1", tf="1.2.1"),
+              "TK TF 1.2.1", _M, "2.2.1", tf="1.2.1", suite=_TK),
     CheckSpec("tk.notes.care-unit", "Urval på vårdenhet", "Selection by care unit",
               "Only notes of the requested care unit are returned, and other units' notes exist",
-              "TK TF 1.3", _M, "2.2.1", tf="1.3"),
+              "TK TF 1.3", _M, "2.2.1", tf="1.3", suite=_TK),
     CheckSpec("tk.notes.source-system", "Urval på källsystem", "Selection by source system",
               "Only notes of the requested source system are returned, and other systems' notes exist",
-              "TK TF 1.4", _M, "2.2.1", tf="1.4"),
+              "TK TF 1.4", _M, "2.2.1", tf="1.4", suite=_TK),
     CheckSpec("tk.notes.unknown-patient", "Tomt svar för okänd patient", "Empty answer for an unknown patient",
               "A patient the source system does not know gets an empty answer with resultCode OK, not a fault",
-              "TK TF 1.8", _M, "2.2.1", tf="1.8"),
+              "TK TF 1.8", _M, "2.2.1", tf="1.8", suite=_TK),
     CheckSpec("tk.notes.special-characters", "Oförvanskade specialtecken", "Special characters unchanged",
               "Text with åäö ÅÄÖ <&> comes back unchanged",
-              "TK TF 2.2", _M, "2.3.1", tf="2.2"),
+              "TK TF 2.2", _M, "2.3.1", tf="2.2", suite=_TK),
     CheckSpec("tk.notes.approved-true", "approvedForPatient = true levereras", "approvedForPatient = true is delivered",
               "Notes approved for the patient are delivered with approvedForPatient true",
-              "TK TF 4.1", _M, "2.3.3", tf="4.1"),
+              "TK TF 4.1", _M, "2.3.3", tf="4.1", suite=_TK),
     CheckSpec("tk.notes.approved-false", "approvedForPatient = false levereras", "approvedForPatient = false is delivered",
               "Notes not approved for the patient are delivered too, flagged false (the consumer filters)",
-              "TK TF 4.2", _M, "2.3.3", tf="4.2"),
+              "TK TF 4.2", _M, "2.3.3", tf="4.2", suite=_TK),
     CheckSpec("tk.notes.logical-address", "Källsystemsadressering", "Source-system addressing",
               "A logical address naming a source system returns only that system's notes",
-              "TKB producer rule R3", _M, "2.4.8"),
+              "TKB producer rule R3", _M, "2.4.8", suite=_TK),
     CheckSpec("tk.notes.care-unit-blocked", "Undantag för vissa enheter per konsument", "Care units withheld from a consumer",
               "A consumer configured to be denied a care unit does not get that unit's notes",
-              "TK TF 7.1", _O, "2.4.8", tf="7.1", capability="consumer_blocking"),
+              "TK TF 7.1", _O, "2.4.8", tf="7.1", capability="consumer_blocking", suite=_TK),
     CheckSpec("tk.notes.consumer-blocked", "Tomt svar för spärrad konsument", "Empty answer for a blocked consumer",
               "A consumer configured to get an empty answer gets one",
-              "TK TF 7.2", _O, "2.4.8", tf="7.2", capability="consumer_blocking"),
+              "TK TF 7.2", _O, "2.4.8", tf="7.2", capability="consumer_blocking", suite=_TK),
     CheckSpec("tk.notes.consumer-independent", "Samma svar oavsett konsument", "Same answer for every consumer",
               "Two unblocked consumers get identical answers",
-              "TK TF 7.3", _M, "2.4.9", tf="7.3"),
+              "TK TF 7.3", _M, "2.4.9", tf="7.3", suite=_TK),
 )  # fmt: skip
 
 CATALOGUE: dict[str, CheckSpec] = {spec.id: spec for spec in _CHECKS}
@@ -138,3 +164,9 @@ CATALOGUE: dict[str, CheckSpec] = {spec.id: spec for spec in _CHECKS}
 def spec(check_id: str) -> CheckSpec:
     """The catalogue entry for ``check_id`` (KeyError for an unknown id: a suite bug)."""
     return CATALOGUE[check_id]
+
+
+def spec_of(record: Mapping[str, Any]) -> CheckSpec:
+    """The spec of a result record: the one it carries (dynamic checks), else the catalogue's."""
+    carried = record.get("spec")
+    return CheckSpec.from_record(carried) if carried else CATALOGUE[record["check"]]

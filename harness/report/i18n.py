@@ -189,6 +189,8 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     ),
     "deviations not declared": ("Odeklarerade avvikelser", "Deviations not declared"),
     "incomplete": ("Ofullständig körning", "Incomplete run"),
+    "generic rules only": ("Endast generella regler", "Generic rules only"),
+    "pending review": ("Väntar på granskning", "Pending review"),
 }
 
 LEVELS: dict[str, tuple[str, str]] = {

@@ -16,11 +16,12 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from harness import __version__, personnummer
-from harness.checks.catalogue import CATALOGUE, CheckSpec, Level
+from harness.checks.catalogue import CATALOGUE, CheckSpec, Level, Suite, spec_of
 from harness.contracts import Contract
 from harness.declaration import Declaration
 from harness.results import Verdict
@@ -101,6 +102,7 @@ def _check_entry(result: Mapping[str, Any], spec: CheckSpec, evidence: str | Non
         "rule": spec.rule,
         "source": spec.source,
         "level": spec.level.value,
+        "suite": spec.suite.value,
         "sjd_section": spec.sjd_section,
         "tf": spec.tf or None,
         "verdict": result["verdict"],
@@ -109,6 +111,7 @@ def _check_entry(result: Mapping[str, Any], spec: CheckSpec, evidence: str | Non
         "duration_s": round(float(result.get("duration", 0.0)), 3),
         "evidence": evidence,
         "exchange_count": len(result.get("exchanges", [])),
+        "measurements": dict(result.get("measurements") or {}),
     }
 
 
@@ -163,7 +166,7 @@ def _deviations(checks: Sequence[Mapping[str, Any]], declaration: Declaration) -
                     "status": f"{declared.status} (not observed)",
                     "case": declared.case or None,
                     "motivation": declared.motivation,
-                    "level": CATALOGUE[declared.check].level.value,
+                    "level": CATALOGUE[declared.check].level.value if declared.check in CATALOGUE else None,
                 }
             )
     return found
@@ -204,14 +207,124 @@ def _warnings(contracts: Sequence[Contract], results: Sequence[Mapping[str, Any]
     return warnings
 
 
-def _outcome(checks: Sequence[Mapping[str, Any]], deviations: Sequence[Mapping[str, Any]], complete: bool) -> str:
-    if not complete or any(c["verdict"] == Verdict.ERROR for c in checks):
-        return "incomplete"
-    if any(d["status"] == "undeclared" for d in deviations):
-        return "deviations not declared"
-    if any(d["status"] in ("approved", "new") for d in deviations):
-        return "conformant with declared deviations"
-    return "conformant"
+class Outcome(StrEnum):
+    """The run's headline, from the worst thing the checks showed; never more than they showed."""
+
+    DEVIATIONS_NOT_DECLARED = "deviations not declared"
+    INCOMPLETE = "incomplete"
+    GENERIC_RULES_ONLY = "generic rules only"
+    PENDING_REVIEW = "pending review"
+    CONFORMANT_WITH_DEVIATIONS = "conformant with declared deviations"
+    CONFORMANT = "conformant"
+
+    @property
+    def passes(self) -> bool:
+        """True when nothing the run showed stands against the producer (exit status 0)."""
+        return self in (Outcome.CONFORMANT, Outcome.CONFORMANT_WITH_DEVIATIONS, Outcome.PENDING_REVIEW)
+
+
+_TK_RAN = (Verdict.PASSED, Verdict.FAILED, Verdict.MANUAL)
+
+
+def _count(n: int, sv: tuple[str, str], en: tuple[str, str]) -> tuple[str, str]:
+    return f"{n} {sv[0] if n == 1 else sv[1]}", f"{n} {en[0] if n == 1 else en[1]}"
+
+
+def run_outcome(
+    checks: Sequence[Mapping[str, Any]],
+    deviations: Sequence[Mapping[str, Any]],
+    contracts: Sequence[str],
+    *,
+    complete: bool,
+) -> dict[str, Any]:
+    """``{"outcome": Outcome, "detail": {"text": {sv, en}, "counts": {...}}}`` for checks in report form.
+
+    "conformant" needs every mandatory check of every selected contract passed (or declared as
+    a deviation) and a TK suite that ran for each contract. A manual mandatory check makes the
+    run "pending review", a mandatory check that was not tested (or errored, or never ran)
+    makes it "incomplete", a contract whose TK suite did not run makes it "generic rules only".
+    """
+    mandatory = [c for c in checks if c["level"] == Level.MANDATORY.value]
+    counts = {
+        "undeclared_deviations": sum(1 for d in deviations if d["status"] == "undeclared"),
+        "errors": sum(1 for c in checks if c["verdict"] == Verdict.ERROR),
+        "mandatory_not_tested": sum(1 for c in mandatory if c["verdict"] == Verdict.NOT_TESTED),
+        "mandatory_manual": sum(1 for c in mandatory if c["verdict"] == Verdict.MANUAL),
+        "declared_deviations": sum(1 for d in deviations if d["status"] in ("approved", "new")),
+    }
+    without_tk = [
+        key
+        for key in contracts
+        if not any(c["contract"] == key and c["suite"] == Suite.TK and c["verdict"] in _TK_RAN for c in checks)
+    ]
+    parts: list[tuple[str, str]] = []
+    if counts["undeclared_deviations"]:
+        outcome = Outcome.DEVIATIONS_NOT_DECLARED
+        parts.append(
+            _count(
+                counts["undeclared_deviations"],
+                ("obligatorisk kontroll underkänd", "obligatoriska kontroller underkända"),
+                ("mandatory check failed", "mandatory checks failed"),
+            )
+        )
+        parts[-1] = (f"{parts[-1][0]} utan deklarerad avvikelse", f"{parts[-1][1]} without a declared deviation")
+    elif not complete or counts["errors"] or counts["mandatory_not_tested"]:
+        outcome = Outcome.INCOMPLETE
+    elif without_tk:
+        outcome = Outcome.GENERIC_RULES_ONLY
+    elif counts["mandatory_manual"]:
+        outcome = Outcome.PENDING_REVIEW
+    elif counts["declared_deviations"]:
+        outcome = Outcome.CONFORMANT_WITH_DEVIATIONS
+    else:
+        outcome = Outcome.CONFORMANT
+    if outcome is Outcome.INCOMPLETE or outcome is Outcome.DEVIATIONS_NOT_DECLARED:
+        if not complete:
+            parts.append(("alla planerade kontroller kördes inte", "not every planned check ran"))
+        if counts["mandatory_not_tested"]:
+            parts.append(
+                _count(
+                    counts["mandatory_not_tested"],
+                    ("obligatorisk kontroll ej testad", "obligatoriska kontroller ej testade"),
+                    ("mandatory check not tested", "mandatory checks not tested"),
+                )
+            )
+        if counts["errors"]:
+            parts.append(
+                _count(counts["errors"], ("kontroll kunde inte köras", "kontroller kunde inte köras"),
+                       ("check could not run", "checks could not run"))
+            )  # fmt: skip
+    if outcome is Outcome.GENERIC_RULES_ONLY or (outcome is Outcome.INCOMPLETE and without_tk):
+        names = ", ".join(without_tk)
+        parts.append((f"ingen TK-testsvit kördes för {names}", f"no TK suite for {names} ran"))
+    if outcome is Outcome.PENDING_REVIEW:
+        parts.append(
+            _count(
+                counts["mandatory_manual"],
+                ("manuell kontroll att granska", "manuella kontroller att granska"),
+                ("manual check", "manual checks"),
+            )
+        )
+    if outcome is Outcome.CONFORMANT_WITH_DEVIATIONS:
+        parts.append(
+            _count(counts["declared_deviations"], ("deklarerad avvikelse", "deklarerade avvikelser"),
+                   ("declared deviation", "declared deviations"))
+        )  # fmt: skip
+    counts["contracts_without_tk_suite"] = len(without_tk)
+    return {
+        "outcome": outcome,
+        "detail": {
+            "text": {"sv": "; ".join(p[0] for p in parts), "en": "; ".join(p[1] for p in parts)},
+            "counts": counts,
+            "contracts_without_tk_suite": without_tk,
+        },
+    }
+
+
+def outcome_line(document: Mapping[str, Any], lang: str = "en") -> str:
+    """``incomplete (3 mandatory checks not tested)``: the headline as one line."""
+    detail = document.get("outcome_detail", {}).get("text", {}).get(lang, "")
+    return f"{document['outcome']} ({detail})" if detail else str(document["outcome"])
 
 
 def _certificate_from_evidence(results: Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any] | None, str | None]:
@@ -231,11 +344,9 @@ def build_document(
     evidence_paths: Mapping[int, str],
 ) -> dict[str, Any]:
     """The self-declaration as JSON-ready data (validated against the published schema by the writer)."""
-    checks = [
-        _check_entry(result, CATALOGUE[result["check"]], evidence_paths.get(index))
-        for index, result in enumerate(results)
-    ]
+    checks = [_check_entry(result, spec_of(result), evidence_paths.get(index)) for index, result in enumerate(results)]
     deviations = _deviations(checks, declaration)
+    outcome = run_outcome(checks, deviations, [c.key for c in contracts], complete=facts.complete)
     totals = {verdict.value: sum(1 for c in checks if c["verdict"] == verdict) for verdict in Verdict}
     totals["total"] = len(checks)
     producer_certificate, client_subject = _certificate_from_evidence(results)
@@ -284,5 +395,6 @@ def build_document(
         "deviations": deviations,
         "warnings": _warnings(contracts, results),
         "totals": totals,
-        "outcome": _outcome(checks, deviations, facts.complete),
+        "outcome": outcome["outcome"].value,
+        "outcome_detail": outcome["detail"],
     }

@@ -11,7 +11,7 @@ import statistics
 
 import pytest
 
-from harness.bundled import bundled
+from harness.bundled import ping_contract
 from harness.checks import answers, faults
 from harness.checks.compare import differences
 from harness.contracts import load_contracts
@@ -181,7 +181,7 @@ def test_ten_concurrent_calls_are_answered_identically(rivta: Rivta) -> None:
 @pytest.mark.rivta_check("rivta.ping")
 def test_ping_for_configuration(rivta: Rivta) -> None:
     rivta.require_capability("ping_for_configuration")
-    (ping,) = load_contracts(bundled("contracts") / "itintegration_monitoring")
+    (ping,) = load_contracts(ping_contract())
     payload = sample_payload(
         ping,
         {
