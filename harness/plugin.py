@@ -159,8 +159,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("rivta", [None], ids=["no-selected-contract"], indirect=True)
 
 
+# Checks that judge the calls of the whole run go last.
+RUN_WIDE_CHECKS = frozenset({"rivta.sla"})
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Drop contract-specific suites whose contract is not part of this run."""
+    """Drop contract-specific suites whose contract is not part of this run; run-wide checks last."""
     kept, dropped = [], []
     for item in items:
         callspec = getattr(item, "callspec", None)
@@ -170,7 +174,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             kept.append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
-        items[:] = kept
+    kept.sort(key=lambda item: (spec := item_spec(item)) is not None and spec.id in RUN_WIDE_CHECKS)
+    items[:] = kept
 
 
 @pytest.fixture

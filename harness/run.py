@@ -28,6 +28,7 @@ from harness.producer.runtime import RunningProducer, ServerCertificates, start_
 from harness.testdata import TestData, load_testdata
 from harness.tomlfile import read_toml
 from harness.transport.client import RivtaClient, TransportSettings
+from harness.transport.exchange import Exchange
 
 DEFAULT_SLA_SECONDS = 27.0
 LANGUAGES = ("sv", "en")
@@ -154,6 +155,7 @@ class RunSession:
     _pki: TestPki | None = field(default=None, repr=False)
     _workdir: Path | None = field(default=None, repr=False)
     _credentials: ClientCredentials | None = field(default=None, repr=False)
+    _calls: dict[int, Exchange] = field(default_factory=dict, repr=False)
 
     @classmethod
     def prepare(cls, options: RunOptions) -> RunSession:
@@ -178,6 +180,19 @@ class RunSession:
             declaration=load_declaration(declaration_path),
             overrides=overrides,
         )
+
+    # -- every call of the run, once (what the SLA is judged on) ------------------------------
+
+    def log_calls(self, *exchanges: Exchange) -> None:
+        """Remember calls made by any check of this process (each exchange once)."""
+        with self._lock:
+            for exchange in exchanges:
+                self._calls.setdefault(id(exchange), exchange)
+
+    def calls(self) -> list[Exchange]:
+        """Every call logged so far in this process, in the order they were made."""
+        with self._lock:
+            return sorted(self._calls.values(), key=lambda e: e.started_at)
 
     # -- the producer and the clients, started on first use ----------------------------------
 

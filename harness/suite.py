@@ -121,6 +121,7 @@ class Rivta:
     def record(self, *exchanges: Exchange) -> None:
         """Keep exchanges as this check's evidence; stop with an error if the producer was not reached."""
         self.exchanges.extend(exchanges)
+        self.session.log_calls(*exchanges)
         for exchange in exchanges:
             problem = exchange.problem
             if exchange.status is None and problem is not None and problem.kind in UNREACHABLE:
@@ -130,23 +131,33 @@ class Rivta:
         """The exchange if an HTTP answer came; otherwise the harness could not run (an error, not a verdict)."""
         return require_answer(exchange)
 
-    def call_concurrently(self, payload: etree._Element, count: int, *, label: str) -> list[Exchange]:
-        """``count`` identical calls in flight at once."""
+    def call_concurrently(self, payloads: Sequence[etree._Element], *, label: str) -> list[Exchange]:
+        """Every payload sent at once, each on its own thread (shared keep-alive pool)."""
         client = self.session.start()
-        body = etree.tostring(payload)
+        bodies = [etree.tostring(payload) for payload in payloads]
 
         def one(index: int) -> Exchange:
             return client.call(
                 self.contract,
-                etree.fromstring(body),
+                etree.fromstring(bodies[index]),
                 logical_address=self.session.logical_address,
                 label=f"{label} #{index + 1}",
             )
 
-        with concurrent.futures.ThreadPoolExecutor(max_workers=count) as pool:
-            exchanges = list(pool.map(one, range(count)))
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+            exchanges = list(pool.map(one, range(len(bodies))))
         self.record(*exchanges)
         return exchanges
+
+    def variants(self) -> list[tuple[str, str]]:
+        """(path, value) pairs of distinct request values from the test data that fit this contract."""
+        known = {p.path for p in self._builder.value_paths(self.contract.operation.request_element)}
+        return [
+            (path, value)
+            for path, values in self.session.testdata.variants.items()
+            if path in known
+            for value in values
+        ]
 
     def error_calls(self) -> tuple[list[Exchange], list[Exchange], list[str]]:
         """The invalid-request and missing-header calls (shared by the error-handling checks)."""

@@ -27,6 +27,7 @@ class TestData:
     request: dict[str, str] = field(default_factory=dict)
     per_contract: dict[str, dict[str, str]] = field(default_factory=dict)
     facts: dict[str, dict[str, object]] = field(default_factory=dict)
+    variants: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def overrides_for(self, contract_name: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         """Request values for one contract in rising priority: file-wide, per contract, ``extra``."""
@@ -58,10 +59,11 @@ def load_testdata(path: Path | None) -> TestData:
     if path is None:
         return TestData()
     data = read_toml(path, option="--testdata")
-    unknown = set(data) - {"request", "tk"}
+    unknown = set(data) - {"request", "tk", "variants"}
     if unknown:
         raise ConfigError(
-            f"{path}: unknown top-level key(s) {', '.join(sorted(unknown))}", hint="use [request] and [tk.<Contract>]"
+            f"{path}: unknown top-level key(s) {', '.join(sorted(unknown))}",
+            hint="use [request], [variants] and [tk.<Contract>]",
         )
     request = data.get("request", {})
     per_contract = {
@@ -70,4 +72,15 @@ def load_testdata(path: Path | None) -> TestData:
     facts = data.get("tk", {})
     if not all(isinstance(table, dict) for table in facts.values()):
         raise ConfigError(f"{path}: [tk] must hold one table per contract, e.g. [tk.GetClinicalNotes]")
-    return TestData(path, _strings(request, f"{path} [request]"), per_contract, facts)
+    return TestData(path, _strings(request, f"{path} [request]"), per_contract, facts, _variants(data, path))
+
+
+def _variants(data: Mapping[str, object], path: Path) -> dict[str, tuple[str, ...]]:
+    """``[variants] "patientId/extension" = ["...", "..."]``: distinct values for concurrent calls."""
+    table = data.get("variants", {})
+    variants: dict[str, tuple[str, ...]] = {}
+    for key, values in table.items() if isinstance(table, dict) else ():
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise ConfigError(f'{path} [variants] {key!r}: expected a list of strings, e.g. ["191212129819"]')
+        variants[key.strip("/")] = tuple(dict.fromkeys(values))
+    return variants

@@ -9,10 +9,8 @@ every answer points at the checks and the recorded exchanges behind it.
 
 from __future__ import annotations
 
-import math
 import platform
 import re
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +20,7 @@ from typing import Any
 
 from harness import __version__, personnummer
 from harness.checks.catalogue import CATALOGUE, CheckSpec, Level, Suite, spec_of
+from harness.checks.timing import latency_figures
 from harness.contracts import Contract
 from harness.declaration import Declaration
 from harness.results import Verdict
@@ -115,29 +114,21 @@ def _check_entry(result: Mapping[str, Any], spec: CheckSpec, evidence: str | Non
     }
 
 
-def _percentile(values: Sequence[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = max(0, math.ceil(fraction * len(ordered)) - 1)
-    return ordered[index]
+_FAULT_KINDS = ("soap-fault", "ntjp-platform-fault")
 
 
 def _sla(results: Iterable[Mapping[str, Any]], limit: float) -> dict[str, Any]:
-    seconds = [
-        exchange["timing_ms"]["total"] / 1000
-        for result in results
-        for exchange in result.get("exchanges", [])
-        if exchange.get("status") is not None
-    ]
-    if not seconds:
-        return {"limit_s": limit, "calls": 0, "average_s": None, "max_s": None, "p95_s": None, "over_limit": 0}
-    return {
-        "limit_s": limit,
-        "calls": len(seconds),
-        "average_s": round(statistics.mean(seconds), 4),
-        "max_s": round(max(seconds), 4),
-        "p95_s": round(_percentile(seconds, 0.95), 4),
-        "over_limit": sum(1 for s in seconds if s > limit),
-    }
+    """SLA figures over every answered exchange of the run, each counted once, faults apart."""
+    unique: dict[tuple[str, str, str], Mapping[str, Any]] = {}
+    for result in results:
+        for exchange in result.get("exchanges", []):
+            if exchange.get("status") is not None:
+                unique.setdefault((exchange["started_at"], exchange["label"], exchange["url"]), exchange)
+    answers, faults = [], []
+    for exchange in unique.values():
+        outcome = exchange.get("outcome") or {}
+        (faults if outcome.get("kind") in _FAULT_KINDS else answers).append(exchange["timing_ms"]["total"] / 1000)
+    return {"limit_s": limit, **latency_figures(answers, limit), "faults": latency_figures(faults, limit)}
 
 
 def _deviations(checks: Sequence[Mapping[str, Any]], declaration: Declaration) -> list[dict[str, Any]]:

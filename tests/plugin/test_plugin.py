@@ -157,3 +157,46 @@ def test_generic_suite_on_real_corpus_contracts(pytester: pytest.Pytester, pki, 
     assert failing == {}
     assert {v for (check, _), v in verdicts.items() if check == "rivta.ping"} == {"not tested"}
     assert recorder.ret == pytest.ExitCode.TESTS_FAILED, "no TK suite for these contracts: generic rules only"
+
+
+def test_test_data_that_cannot_exercise_a_rule_is_not_tested_never_failed(pytester: pytest.Pytester) -> None:
+    data = (REPO / "fixtures/testdata/reference-producer.toml").read_text(encoding="utf-8")
+    data = data.replace('date_period_start = "20220101"', 'date_period_start = "20000101"')
+    data = data.replace('date_period_end = "20221231"', 'date_period_end = "20301231"')
+    data = data.replace('personnummer = "191212129819"', 'personnummer = "196001019907"')
+    weak = pytester.makefile(".toml", weak=data)
+    recorder = pytester.inline_run(SUITES, "--testdata", str(weak), "-k", "1_1_1 or 1_2_1 or 7_2 or 7_3 or 1_3")
+    by_check = {r["check"]: r for r in records(recorder)}
+    assert {r["verdict"] for r in by_check.values()} == {"not tested"}
+    assert "patient 196001019907 has no notes" in by_check["tk.notes.personnummer"]["message"]
+    assert "[tk.GetClinicalNotes] personnummer" in by_check["tk.notes.personnummer"]["message"]
+    assert "empty answer proves nothing" in by_check["tk.notes.consumer-blocked"]["message"]
+    assert "two empty answers prove nothing" in by_check["tk.notes.consumer-independent"]["message"]
+    with_notes = data.replace('personnummer = "196001019907"', 'personnummer = "191212129819"')
+    wide = pytester.makefile(".toml", wide=with_notes)
+    period = records(pytester.inline_run(SUITES, "--testdata", str(wide), "-k", "1_2_1"))
+    assert [(r["verdict"], "outside 20000101-20301231" in r["message"]) for r in period] == [("not tested", True)]
+
+
+def test_concurrency_needs_distinct_requests_and_catches_mixed_answers(pytester: pytest.Pytester) -> None:
+    data = (REPO / "fixtures/testdata/reference-producer.toml").read_text(encoding="utf-8")
+    single = pytester.makefile(".toml", single=data.replace('"195004279807", "197803759823"', ""))
+    (lone,) = records(pytester.inline_run(SUITES, "--testdata", str(single), "-k", "concurrent"))
+    assert lone["verdict"] == "not tested"
+    assert "at least two distinct requests" in lone["message"]
+    (mixed,) = records(pytester.inline_run(SUITES, "--embedded-fault", "concurrency-bug", "-k", "concurrent"))
+    assert mixed["verdict"] == "failed"
+    assert len({e["label"] for e in mixed["exchanges"] if e["label"].startswith("concurrent call")}) == 10
+    asked = " ".join(e["request_body"]["text"] for e in mixed["exchanges"] if e["label"].startswith("concurrent"))
+    assert all(patient in asked for patient in ("191212129819", "195004279807", "197803759823"))
+
+
+def test_sla_judges_every_answered_call_of_the_run(pytester: pytest.Pytester) -> None:
+    found = records(
+        pytester.inline_run(SUITES, "--embedded-fault", "slow", "--sla-seconds", "0.2", "-k", "sla or 1_1_1")
+    )
+    assert [r["check"] for r in found] == ["tk.notes.personnummer", "rivta.sla"], "the run-wide check goes last"
+    sla = found[-1]
+    assert sla["verdict"] == "failed"
+    assert any(finding.startswith("TF 1.1.1") for finding in sla["findings"]), "another check's slow call counts"
+    assert sla["measurements"]["answers"]["calls"] >= 3

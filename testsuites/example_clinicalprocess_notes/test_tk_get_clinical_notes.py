@@ -15,6 +15,7 @@ from lxml import etree
 
 from harness.checks import answers
 from harness.checks.compare import differences
+from harness.results import NotTested
 from harness.suite import Rivta
 from harness.transport.exchange import Exchange
 
@@ -83,12 +84,22 @@ def fetch(
     return notes(rivta, rivta.call(request, label=label, **call_options))
 
 
+def _lacking(rivta: Rivta, what: str, key: str) -> NotTested:
+    """Not tested: the supplied test data cannot exercise the rule (never blamed on the producer)."""
+    where = rivta.session.testdata.describe_key(rivta.contract.name, key)
+    return NotTested(f"not tested: the test data cannot exercise this rule: {what} (see {where})")
+
+
 def _selection_by_identity(rivta: Rivta, fact: str, root: str, tf: str) -> None:
     patient = rivta.fact(fact)
     found = fetch(rivta, f"TF {tf} notes for a {fact}", patient, root)
-    findings = [f"note {n.document_id} belongs to another patient" for n in found if n.patient != patient]
     if not found:
-        findings.append(f"no notes for {patient}; the test data must name a patient with notes")
+        raise _lacking(rivta, f"patient {patient} has no notes, so no selection can be judged", fact)
+    others = fetch(rivta, f"TF {tf} control: notes for another patient", rivta.fact("other_patient"))
+    if not others:
+        raise _lacking(rivta, "the other patient has no notes, so a selection that ignores the patient would pass",
+                       "other_patient")  # fmt: skip
+    findings = [f"note {n.document_id} belongs to another patient" for n in found if n.patient != patient]
     rivta.expect(findings, f"selection by {fact} is wrong")
 
 
@@ -115,10 +126,11 @@ def test_1_2_1_date_period(rivta: Rivta) -> None:
         if not start <= n.time[:8] <= end
     ]
     expected = {n.document_id for n in everything if start <= n.time[:8] <= end}
+    if not expected or len(expected) == len(everything):
+        side = "inside" if not expected else "outside"
+        raise _lacking(rivta, f"none of the patient's notes lies {side} {start}-{end}", "date_period_start")
     missing = expected - {n.document_id for n in inside}
     findings += [f"note {document} lies inside the period but was not returned" for document in sorted(missing)]
-    if len(expected) == len(everything):
-        findings.append("the test data must give a period that excludes some of the patient's notes")
     rivta.expect(findings, "filtering on datePeriod is wrong")
 
 
@@ -132,9 +144,10 @@ def _filter_check(rivta: Rivta, fact: str, path: str, attribute: str, tf: str) -
         if getattr(n, attribute) != wanted
     ]
     expected = {n.document_id for n in everything if getattr(n, attribute) == wanted}
+    if not expected or len(expected) == len(everything):
+        which = "none" if not expected else "all"
+        raise _lacking(rivta, f"{which} of the patient's notes have {attribute} {wanted}", fact)
     findings += [f"note {d} matches but was not returned" for d in sorted(expected - {n.document_id for n in filtered})]
-    if len(expected) == len(everything):
-        findings.append(f"the test data must name a {attribute} that only some of the patient's notes have")
     rivta.expect(findings, f"filtering on {path.split('/', maxsplit=1)[0]} is wrong")
 
 
@@ -175,23 +188,27 @@ def test_2_2_special_characters(rivta: Rivta) -> None:
         )
 
 
+def _approved(rivta: Rivta, value: str, fact: str, tf: str) -> None:
+    """The note the test data names as flagged ``value`` is delivered, flagged so (not dropped, not re-flagged)."""
+    document = rivta.fact(fact)
+    found = {n.document_id: n for n in fetch(rivta, f"TF {tf} approvedForPatient", rivta.fact("personnummer"))}
+    if document not in found:
+        findings = [f"note {document}, approvedForPatient {value} in the source system, was not returned"]
+    else:
+        findings = (
+            [] if found[document].approved == value else [f"note {document} is flagged {found[document].approved}"]
+        )
+    rivta.expect(findings, f"TF {tf} not met")
+
+
 @pytest.mark.rivta_check("tk.notes.approved-true")
 def test_4_1_approved_for_patient_true(rivta: Rivta) -> None:
-    found = fetch(rivta, "TF 4.1 approvedForPatient", rivta.fact("personnummer"))
-    rivta.expect(
-        [] if any(n.approved == "true" for n in found) else ["no note has approvedForPatient true"], "TF 4.1 not met"
-    )
+    _approved(rivta, "true", "approved_document", "4.1")
 
 
 @pytest.mark.rivta_check("tk.notes.approved-false")
 def test_4_2_approved_for_patient_false(rivta: Rivta) -> None:
-    found = fetch(rivta, "TF 4.2 approvedForPatient", rivta.fact("personnummer"))
-    findings = (
-        []
-        if any(n.approved == "false" for n in found)
-        else ["no note has approvedForPatient false (notes must be returned and flagged, not dropped)"]
-    )
-    rivta.expect(findings, "TF 4.2 not met")
+    _approved(rivta, "false", "unapproved_document", "4.2")
 
 
 @pytest.mark.rivta_check("tk.notes.logical-address")
@@ -200,9 +217,9 @@ def test_source_system_addressing(rivta: Rivta) -> None:
     addressed = fetch(
         rivta, f"notes addressed to source system {system}", rivta.fact("personnummer"), logical_address=system
     )
-    findings = [f"note {n.document_id} comes from {n.source_system}" for n in addressed if n.source_system != system]
     if not addressed:
-        findings.append(f"no notes when addressed to {system}; the test data must name a source system with notes")
+        raise _lacking(rivta, f"no notes when addressed to source system {system}", "source_system_logical_address")
+    findings = [f"note {n.document_id} comes from {n.source_system}" for n in addressed if n.source_system != system]
     rivta.expect(findings, "a call addressed to a source system returns other systems' notes")
 
 
@@ -210,7 +227,11 @@ def test_source_system_addressing(rivta: Rivta) -> None:
 def test_7_1_care_unit_withheld_from_a_consumer(rivta: Rivta) -> None:
     rivta.require_capability("consumer_blocking")
     consumer, unit = rivta.fact("care_unit_blocked_consumer"), rivta.fact("blocked_care_unit")
-    found = fetch(rivta, f"TF 7.1 notes for consumer {consumer}", rivta.fact("personnummer"), consumer_hsa_id=consumer)
+    patient = rivta.fact("personnummer")
+    control = fetch(rivta, "TF 7.1 control: notes for our own consumer", patient)
+    if not any(n.care_unit == unit for n in control):
+        raise _lacking(rivta, f"the patient has no notes of care unit {unit} for any consumer", "blocked_care_unit")
+    found = fetch(rivta, f"TF 7.1 notes for consumer {consumer}", patient, consumer_hsa_id=consumer)
     rivta.expect(
         [f"note {n.document_id} of {unit} was returned" for n in found if n.care_unit == unit],
         "withheld care unit delivered",
@@ -220,10 +241,12 @@ def test_7_1_care_unit_withheld_from_a_consumer(rivta: Rivta) -> None:
 @pytest.mark.rivta_check("tk.notes.consumer-blocked")
 def test_7_2_blocked_consumer_gets_an_empty_answer(rivta: Rivta) -> None:
     rivta.require_capability("consumer_blocking")
-    consumer = rivta.fact("blocked_consumer")
-    found = fetch(
-        rivta, f"TF 7.2 notes for blocked consumer {consumer}", rivta.fact("personnummer"), consumer_hsa_id=consumer
-    )
+    consumer, patient = rivta.fact("blocked_consumer"), rivta.fact("personnummer")
+    if not fetch(rivta, "TF 7.2 control: notes for our own consumer", patient):
+        raise _lacking(
+            rivta, "the patient has no notes for any consumer, so an empty answer proves nothing", "personnummer"
+        )
+    found = fetch(rivta, f"TF 7.2 notes for blocked consumer {consumer}", patient, consumer_hsa_id=consumer)
     rivta.expect([f"{len(found)} notes returned to a blocked consumer"] if found else [], "blocked consumer gets data")
 
 
@@ -240,4 +263,6 @@ def test_7_3_same_answer_for_every_consumer(rivta: Rivta) -> None:
         or theirs.envelope.payload is None
     ):
         rivta.expect(["one of the two calls got no normal answer"], "cannot compare answers")
+    if not notes(rivta, ours):
+        raise _lacking(rivta, f"patient {patient} has no notes, so two empty answers prove nothing", "personnummer")
     rivta.expect(differences(ours.envelope.payload, theirs.envelope.payload), "the answer depends on the consumer")
