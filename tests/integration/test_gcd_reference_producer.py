@@ -342,10 +342,12 @@ def test_partial_answers_newest_first_then_the_rest(client, care) -> None:
     assert len(notes(call(client, care))) == 11, "other patients get whole answers"
 
 
-def test_a_reference_for_other_parameters_is_a_logical_error(client, care) -> None:
+def test_a_reference_for_other_parameters_is_a_logical_error(client, care, constraints) -> None:
     reference = call(client, care, PAGED).envelope.payload.findtext(f"{R}hasMore/{R}reference")
     changed = call(client, care, PAGED, hasMoreReference=reference, careUnit=[CU01])
     assert notes(changed) == []
+    assert list(care.schema.model.iter_errors(changed.envelope.payload)) == []
+    assert constraints.failures(changed.response_body) == []
     assert changed.envelope.payload.findtext(f"{R}result/{C}resultCode") == "ERROR"
     assert changed.envelope.payload.findtext(f"{R}result/{C}resultText")
 
