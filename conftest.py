@@ -71,7 +71,7 @@ def tls_server(app, pki, *, cert=None, key=None, client_ca=None, require_client_
     return HttpsServer(app, context)
 
 
-def reference_producer(pki, contracts, *, fault=None, slow_seconds=2.0):
+def reference_producer(pki, contracts, *, fault=None, slow_seconds=2.0, latency_ms=0):
     """The reference producer on a free port with the session PKI (use as a context manager)."""
     from harness.bundled import reference_fixtures
     from harness.producer.runtime import ServerCertificates, start_reference_producer
@@ -82,4 +82,5 @@ def reference_producer(pki, contracts, *, fault=None, slow_seconds=2.0):
         certificates=ServerCertificates(pki.producer_cert, pki.producer_key, pki.ca_bundle),
         fault=fault,
         slow_seconds=slow_seconds,
+        latency_ms=latency_ms,
     )

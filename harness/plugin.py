@@ -72,6 +72,7 @@ _OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
     (("--mask-personal-ids",), {"action": "store_true", "default": None, "help": "mask personnummer/samordningsnummer in evidence"}),
     (("--pattern-anchors",), {"action": "store_true", "default": None, "help": "treat ^/$ in xs:pattern as anchors (contract defect workaround)"}),
     (("--embedded-fault",), {"metavar": "NAME", "help": "start the embedded producer with one rule broken"}),
+    (("--embedded-latency",), {"type": int, "dest": "embedded_latency_ms", "metavar": "MS", "help": "delay every answer of the embedded producer (benchmarks)"}),
     (("--read-timeout",), {"type": float, "help": "seconds of silence allowed in an answer (default 30)"}),
     (("--no-verify-hostname",), {"action": "store_false", "dest": "verify_hostname", "default": None, "help": "skip the host name check (IP-only test hosts)"}),
     (("--rivta-config",), {"metavar": "TOML", "help": "read the options above from a TOML file (secrets only via env vars)"}),

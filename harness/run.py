@@ -57,6 +57,7 @@ class RunOptions:
     mask_personal_ids: bool = False
     pattern_anchors: bool = False
     embedded_fault: str | None = None
+    embedded_latency_ms: int = 0
     read_timeout: float = 30.0
     verify_hostname: bool = True
 
@@ -137,6 +138,10 @@ def _check(options: RunOptions) -> None:
     if options.via_ntjp and options.embedded:
         raise ConfigError("--via-ntjp needs --producer-url (the platform's URL)")
     parse_fault(options.embedded_fault)
+    if options.embedded_latency_ms and not options.embedded:
+        raise ConfigError("--embedded-latency only applies to the embedded producer (no --producer-url)")
+    if options.embedded_latency_ms < 0:
+        raise ConfigError(f"--embedded-latency {options.embedded_latency_ms}: must be zero or more milliseconds")
     parse_overrides(options.overrides)
 
 
@@ -228,6 +233,7 @@ class RunSession:
             certificates=ServerCertificates(pki.producer_cert, pki.producer_key, pki.ca_bundle),
             fault=parse_fault(self.options.embedded_fault),
             slow_seconds=max(self.options.sla_seconds * 1.5, self.options.sla_seconds + 0.1),
+            latency_ms=self.options.embedded_latency_ms,
         )
         self._credentials = load_client_credentials(cert=pki.consumer_cert, key=pki.consumer_key)
         return RivtaClient(

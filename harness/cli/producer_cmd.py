@@ -40,6 +40,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     )
     serve.add_argument("--fault", default=None, metavar="NAME", help="break exactly one rule (see `producer faults`)")
     serve.add_argument("--slow-seconds", type=float, default=2.0, help="delay used by --fault slow (default 2)")
+    serve.add_argument("--latency", type=int, default=0, metavar="MS", help="delay every answer by MS milliseconds")
     serve.add_argument("--pattern-anchors", action="store_true", help="treat ^/$ in xs:pattern as anchors")
     serve.set_defaults(handler=_serve)
 
@@ -74,6 +75,7 @@ def _serve(args: argparse.Namespace) -> int:
         certificates=_certificates(args),
         fault=fault,
         slow_seconds=args.slow_seconds,
+        latency_ms=args.latency,
         host=args.host,
         port=args.port,
     )
@@ -86,6 +88,8 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"  serves            {contract.key}")
     if fault is not None:
         print(f"  fault injected    {fault.value}: {fault.rule}")
+    if args.latency:
+        print(f"  added latency     {args.latency} ms per answer")
     if producer.client is not None:
         print(f"  client cert       {producer.client.cert}")
         print(f"  client key        {producer.client.key}")

@@ -34,6 +34,10 @@ class Fault(StrEnum):
     IGNORES_CONSUMER_BLOCKING = "ignores-consumer-blocking"
     MANGLES_SPECIAL_CHARACTERS = "mangles-special-characters"
     HIDES_UNAPPROVED = "hides-unapproved"
+    IGNORES_SOURCE_SYSTEM_ADDRESSING = "ignores-source-system-addressing"
+    IGNORES_HEALTHCARE_PROVIDER_FILTER = "ignores-healthcare-provider-filter"
+    DUPLICATE_RECORD_IDS = "duplicate-record-ids"
+    BROKEN_CONTINUATION = "broken-continuation"
 
     @property
     def rule(self) -> str:
@@ -60,8 +64,18 @@ _RULES = {
     Fault.IGNORES_CARE_UNIT_FILTER: "returns records from care units that were not asked for",
     Fault.IGNORES_SOURCE_SYSTEM_FILTER: "returns records from source systems that were not asked for",
     Fault.IGNORES_CONSUMER_BLOCKING: "ignores the consumer-specific blocking keyed on the original consumer header",
-    Fault.MANGLES_SPECIAL_CHARACTERS: "replaces åäö ÅÄÖ and <&> in text with look-alikes",
+    Fault.MANGLES_SPECIAL_CHARACTERS: (
+        "replaces åäö ÅÄÖ, <&>, double quotes and emoji in plain text (not DocBook markup) with look-alikes"
+    ),
     Fault.HIDES_UNAPPROVED: "drops records not approved for the patient instead of returning them flagged",
+    Fault.IGNORES_SOURCE_SYSTEM_ADDRESSING: (
+        "returns records of every source system whatever the LogicalAddress (TKB R3: only the addressed system's)"
+    ),
+    Fault.IGNORES_HEALTHCARE_PROVIDER_FILTER: "returns records of healthcare providers that were not asked for",
+    Fault.DUPLICATE_RECORD_IDS: "gives the second record of an answer the first one's record id (record ids unique)",
+    Fault.BROKEN_CONTINUATION: (
+        "answers a hasMoreReference follow-up with the first page again (TKB 7.1.5 partial answers)"
+    ),
 }
 
 

@@ -2,9 +2,11 @@
 
 Each ``<Contract>_<major>.toml`` in the fixtures folder names a response payload that holds
 every record the producer knows, the repeated record element, and how request values map
-onto record values for the patient, date-period, care-unit and source-system filters that
-RIVTA information contracts share. One generic mechanism serves the bundled example contract
-and any real contract a fixture is written for, so they filter alike.
+onto record values for the patient, date-period, care-unit, healthcare-provider and
+source-system filters that RIVTA information contracts share, plus optional partial answers
+(``[paging]``: newest records first and a continuation reference, as GetCareDocumentation 3
+defines it). One generic mechanism serves the bundled example contract and any real contract
+a fixture is written for, so they filter alike.
 """
 
 from __future__ import annotations
@@ -37,6 +39,23 @@ class DateFilter:
 
 
 @dataclass(frozen=True, slots=True)
+class Paging:
+    """Partial answers for some patients: ``page_size`` newest records, then ``more`` with a reference.
+
+    ``more`` is the response element (children ``logicalAddress`` and ``reference``) added
+    before the element that follows the records; ``reference`` is the request element that
+    asks for the next page; ``result_code`` is where a rejected reference says ERROR.
+    """
+
+    patients: frozenset[str]
+    page_size: int
+    newest_first: str
+    more: str
+    reference: str
+    result_code: str
+
+
+@dataclass(frozen=True, slots=True)
 class ContractFixture:
     """Records and filter mapping for one contract major version."""
 
@@ -52,6 +71,11 @@ class ContractFixture:
     source_system: MatchFilter | None
     blocked_consumers: frozenset[str] = frozenset()
     hidden_care_units: dict[str, frozenset[str]] = field(default_factory=dict)
+    healthcare_provider: MatchFilter | None = None
+    addressed_only: bool = False
+    """TKB R3 strictly: a LogicalAddress that is none of the source systems gets an empty answer."""
+    record_id: str = ""
+    paging: Paging | None = None
 
 
 def _strings(value: object, where: str) -> tuple[str, ...]:
@@ -80,6 +104,23 @@ def _date_filter(table: dict[str, object], where: str) -> DateFilter | None:
     if not isinstance(section, dict) or not {"request_start", "request_end", "record"} <= section.keys():
         raise ConfigError(f"{where}: [filter.date] needs request_start, request_end and record")
     return DateFilter(str(section["request_start"]), str(section["request_end"]), _strings(section["record"], where))
+
+
+def _paging(data: dict[str, object], where: str) -> Paging | None:
+    section = data.get("paging")
+    if section is None:
+        return None
+    keys = {"patients", "page_size", "newest_first", "more", "reference", "result_code"}
+    if not isinstance(section, dict) or not keys <= section.keys():
+        raise ConfigError(f"{where}: [paging] needs {', '.join(sorted(keys))}")
+    size = section["page_size"]
+    if not isinstance(size, int) or size < 1:
+        raise ConfigError(f"{where}: paging.page_size must be a whole number of at least 1")
+    return Paging(
+        patients=frozenset(_strings(section["patients"], f"{where} paging.patients")),
+        page_size=size,
+        **{key: str(section[key]) for key in ("newest_first", "more", "reference", "result_code")},
+    )
 
 
 def load_fixture(path: Path) -> ContractFixture:
@@ -115,6 +156,10 @@ def load_fixture(path: Path) -> ContractFixture:
         source_system=_match_filter(filters, "source_system", where),
         blocked_consumers=frozenset(_strings(consumers.get("blocked", []), where)),
         hidden_care_units=hidden,
+        healthcare_provider=_match_filter(filters, "healthcare_provider", where),
+        addressed_only=bool(filters.get("source_system", {}).get("addressed_only", False)),
+        record_id=str(data.get("record_id", "")),
+        paging=_paging(data, where),
     )
 
 
@@ -129,9 +174,14 @@ def load_fixtures(folder: Path) -> dict[tuple[str, int], ContractFixture]:
     return fixtures
 
 
-def values_at(element: etree._Element, path: str) -> list[str]:
-    """Text of every element at a slash path of local names below ``element``."""
+def elements_at(element: etree._Element, path: str) -> list[etree._Element]:
+    """Every element at a slash path of local names below ``element``."""
     nodes = [element]
     for name in path.split("/"):
         nodes = [child for node in nodes for child in node if xmlsafe.local_name(child) == name]
-    return [(node.text or "").strip() for node in nodes]
+    return nodes
+
+
+def values_at(element: etree._Element, path: str) -> list[str]:
+    """Text of every element at a slash path of local names below ``element``."""
+    return [(node.text or "").strip() for node in elements_at(element, path)]

@@ -72,12 +72,18 @@ def start_reference_producer(
     certificates: ServerCertificates | None = None,
     fault: Fault | None = None,
     slow_seconds: float = 2.0,
+    latency_ms: int = 0,
     host: str = "127.0.0.1",
     port: int = 0,
 ) -> RunningProducer:
-    """Start serving ``contracts`` over mutual TLS on a background thread."""
+    """Start serving ``contracts`` over mutual TLS on a background thread.
+
+    ``latency_ms`` delays every answer (a stand-in for a real back end, for benchmarks).
+    """
     if not contracts:
         raise ConfigError("the reference producer needs at least one --contract")
+    if latency_ms < 0:
+        raise ConfigError(f"--latency {latency_ms}: must be zero or a positive number of milliseconds")
     pki: TestPki | None = None
     client: ClientKit | None = None
     if certificates is None:
@@ -92,6 +98,8 @@ def start_reference_producer(
         cafile=str(certificates.client_ca),
         require_client_certificate=fault is not Fault.NO_CLIENT_AUTH,
     )
-    app = ReferenceProducer(contracts, load_fixtures(fixtures_dir), fault=fault, slow_seconds=slow_seconds)
+    app = ReferenceProducer(
+        contracts, load_fixtures(fixtures_dir), fault=fault, slow_seconds=slow_seconds, latency_ms=latency_ms
+    )
     server = HttpsServer(app, context, host=host, port=port).start()
     return RunningProducer(server, REFERENCE_LOGICAL_ADDRESS, client, pki)

@@ -1,8 +1,10 @@
 """The reference producer's behaviour: a conformant RIVTA BP 2.1 producer for any loaded contract.
 
 It dispatches on the body element's QName, insists on the routing header, validates every
-request against the exact contract, answers from fixture data with the TKB filter semantics
-(patient, date period, care unit, source system, consumer-specific blocking), and reports
+request against the exact contract (with the xmlschema model, not the lxml validator the checks
+use, so producer and checks never share a verdict path), answers from fixture data with the TKB
+filter semantics (patient, date period, care unit, healthcare provider, source system and
+source-system addressing, consumer-specific blocking, partial answers), and reports
 errors as SOAP 1.1 faults with HTTP 500 and a log id, never with personal data. A contract
 without fixture data gets a generated minimal valid answer; PingForConfiguration answers with
 the producer's version and time.
@@ -12,8 +14,12 @@ Each ``Fault`` switches exactly one of these behaviours off, for fault-injection
 
 from __future__ import annotations
 
+import base64
 import copy
+import hashlib
+import itertools
 import logging
+import re
 import threading
 import time
 import uuid
@@ -29,7 +35,7 @@ from harness.contracts.sample import MessageBuilder
 from harness.errors import HarnessError
 from harness.namespaces import SOAP11_ENV, SOAP12_ENV, clark, split_clark
 from harness.producer.faults import Fault
-from harness.producer.fixtures import ContractFixture, MatchFilter, values_at
+from harness.producer.fixtures import ContractFixture, MatchFilter, Paging, elements_at, values_at
 from harness.producer.httpserver import Request, Response
 from harness.soap import read_envelope
 
@@ -37,7 +43,10 @@ log = logging.getLogger(__name__)
 
 CONSUMER_HSA_HEADER = "x-rivta-original-serviceconsumer-hsaid"
 REFERENCE_LOGICAL_ADDRESS = "SE1234567890-LA01"
-_MANGLED = str.maketrans({"å": "a", "ä": "a", "ö": "o", "Å": "A", "Ä": "A", "Ö": "O", "<": " ", ">": " ", "&": "+"})
+_MANGLED = str.maketrans(
+    {"å": "a", "ä": "a", "ö": "o", "Å": "A", "Ä": "A", "Ö": "O", "<": " ", ">": " ", "&": "+", '"': "'"}
+)
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # emoji and other characters beyond the BMP
 
 
 class _SoapFaultAnswer(Exception):
@@ -59,9 +68,11 @@ class ReferenceProducer:
         *,
         fault: Fault | None = None,
         slow_seconds: float = 2.0,
+        latency_ms: int = 0,
     ) -> None:
         self.fault = fault
         self.slow_seconds = slow_seconds
+        self.latency_ms = latency_ms
         self._routes: dict[str, list[Contract]] = {}
         for contract in contracts:
             self._routes.setdefault(contract.operation.request_element, []).append(contract)
@@ -77,6 +88,8 @@ class ReferenceProducer:
         with self._lock:
             self._in_flight += 1
         try:
+            if self.latency_ms:
+                time.sleep(self.latency_ms / 1000)
             if self.fault is Fault.SLOW:
                 time.sleep(self.slow_seconds)
             return self._handle(request)
@@ -121,13 +134,8 @@ class ReferenceProducer:
             raise _SoapFaultAnswer("Client", f"The {name} header is missing or empty")
         if self.fault is Fault.REJECTS_EXTENSIONS and _has_foreign_element(payload, contract):
             raise _SoapFaultAnswer("Client", "Unexpected element in the request")
-        if self.fault is not Fault.NO_FAULT_ON_INVALID_REQUEST and not contract.schema.is_valid(payload):
-            paths = sorted({f.path for f in contract.schema.validate(payload) if f.path})
-            raise _SoapFaultAnswer(
-                "Client",
-                "The request does not validate against the contract schema",
-                detail=f"invalid at {', '.join(paths[:5])}" if paths else None,
-            )
+        if self.fault is not Fault.NO_FAULT_ON_INVALID_REQUEST:
+            _validate_request(contract, payload)
         return contract, payload, logical_address
 
     # -- answering -------------------------------------------------------------------------
@@ -173,10 +181,14 @@ class ReferenceProducer:
             keep = _in_period(keep, fixture, request)
         if fixture.care_unit is not None and self.fault is not Fault.IGNORES_CARE_UNIT_FILTER:
             keep = _matching(keep, fixture.care_unit, _requested(request, fixture.care_unit), optional=True)
+        provider = fixture.healthcare_provider
+        if provider is not None and self.fault is not Fault.IGNORES_HEALTHCARE_PROVIDER_FILTER:
+            keep = _matching(keep, provider, _requested(request, provider), optional=True)
         if fixture.source_system is not None:
             if self.fault is not Fault.IGNORES_SOURCE_SYSTEM_FILTER:
                 keep = _matching(keep, fixture.source_system, _requested(request, fixture.source_system), optional=True)
-            keep = _addressed(keep, fixture.source_system, records, logical_address)
+            if self.fault is not Fault.IGNORES_SOURCE_SYSTEM_ADDRESSING:
+                keep = _addressed(keep, fixture, records, logical_address)
         if self.fault is not Fault.IGNORES_CONSUMER_BLOCKING and consumer:
             if consumer in fixture.blocked_consumers:
                 keep = []
@@ -190,15 +202,57 @@ class ReferenceProducer:
             with self._lock:
                 crowded = self._in_flight > 1
             keep = keep[:1] if crowded else keep
-        kept = {id(r) for r in keep}
-        for record in records:
-            if id(record) not in kept:
-                response.remove(record)
+        more: etree._Element | None = None
+        paging = fixture.paging
+        if paging and fixture.patient and set(_requested(request, fixture.patient)) & paging.patients:
+            keep, more = self._page(paging, response, keep, request, logical_address)
+        if self.fault is Fault.DUPLICATE_RECORD_IDS and fixture.record_id and len(keep) > 1:
+            first, second = (_first_at(r, fixture.record_id) for r in keep[:2])
+            if first is not None and second is not None:
+                second.text = first.text
+        _replace_records(response, records, keep + ([more] if more is not None else []))
         if fixture.count:
             for element in response.iter():
                 if xmlsafe.local_name(element) == fixture.count:
                     element.text = str(len(keep))
         return response
+
+    def _page(
+        self,
+        paging: Paging,
+        response: etree._Element,
+        keep: list[etree._Element],
+        request: etree._Element,
+        logical_address: str | None,
+    ) -> tuple[list[etree._Element], etree._Element | None]:
+        """One page of a partial answer (TKB 7.1.5): the newest records not yet delivered, plus hasMore.
+
+        The reference is stateless: a digest of the request without its reference, and the offset
+        of the next page, so it stays valid as long as the data does (TKB: at least one hour). A
+        reference that does not belong to the request is a logical error: resultCode ERROR.
+        """
+        newest = sorted(keep, key=lambda r: max(values_at(r, paging.newest_first), default=""), reverse=True)
+        query = _request_digest(request, paging.reference)
+        given = next(iter(v for v in values_at(request, paging.reference) if v), None)
+        offset = 0
+        if given is not None:
+            read = _read_reference(given, query)
+            if read is None:
+                for element in elements_at(response, paging.result_code):
+                    element.text = "ERROR"
+                    text = etree.Element(clark(xmlsafe.namespace(element), "resultText"))
+                    text.text = "Referensen i hasMoreReference är ogiltig för den här frågan"
+                    element.addnext(text)
+                return [], None
+            offset = 0 if self.fault is Fault.BROKEN_CONTINUATION else read
+        end = offset + paging.page_size
+        if end >= len(newest):
+            return newest[offset:], None
+        namespace = xmlsafe.namespace(response)
+        more = etree.Element(clark(namespace, paging.more))
+        etree.SubElement(more, clark(namespace, "logicalAddress")).text = logical_address or REFERENCE_LOGICAL_ADDRESS
+        etree.SubElement(more, clark(namespace, "reference")).text = _make_reference(query, end)
+        return newest[offset:end], more
 
     # -- writing responses -----------------------------------------------------------------
 
@@ -209,8 +263,8 @@ class ReferenceProducer:
             _bump_major(answer, contract)
         if self.fault is Fault.MANGLES_SPECIAL_CHARACTERS:
             for element in answer.iter():
-                if element.text:
-                    element.text = element.text.translate(_MANGLED)
+                if element.text and not element.text.startswith("<"):  # DocBook markup is left intact
+                    element.text = _ASTRAL.sub("?", element.text.translate(_MANGLED))
         body = _envelope(answer, SOAP11_ENV)
         content_type = (
             "text/xml; charset=ISO-8859-1" if self.fault is Fault.CHARSET_MISMATCH else "text/xml; charset=UTF-8"
@@ -302,13 +356,73 @@ def _in_period(
 
 
 def _addressed(
-    keep: list[etree._Element], mapping: MatchFilter, records: list[etree._Element], logical_address: str | None
+    keep: list[etree._Element], fixture: ContractFixture, records: list[etree._Element], logical_address: str | None
 ) -> list[etree._Element]:
-    """Source-system addressing: a logical address that names a source system limits the answer to it."""
+    """Source-system addressing: a logical address that names a source system limits the answer to it.
+
+    With ``addressed_only`` (TKB R3 strictly) an address that names none of them gets nothing.
+    """
+    assert fixture.source_system is not None
+    mapping = fixture.source_system
     systems = {value for record in records for value in _record_values(record, mapping)}
     if logical_address in systems:
         return [r for r in keep if logical_address in _record_values(r, mapping)]
-    return keep
+    return [] if fixture.addressed_only else keep
+
+
+def _validate_request(contract: Contract, payload: etree._Element) -> None:
+    """Schema-check a request with the xmlschema model (the checks judge answers with lxml)."""
+    errors = list(itertools.islice(contract.schema.model.iter_errors(payload), 5))
+    if errors:
+        paths = sorted({re.sub(r"\{[^}]*\}|\w+:", "", e.path or "") for e in errors} - {""})
+        raise _SoapFaultAnswer(
+            "Client",
+            "The request does not validate against the contract schema",
+            detail=f"invalid at {', '.join(paths)}" if paths else None,
+        )
+
+
+def _first_at(element: etree._Element, path: str) -> etree._Element | None:
+    return next(iter(elements_at(element, path)), None)
+
+
+def _replace_records(response: etree._Element, records: list[etree._Element], answer: list[etree._Element]) -> None:
+    """Put ``answer`` (kept records in answer order, then any hasMore) where the records were."""
+    children = list(response)
+    last = max((children.index(r) for r in records), default=-1)
+    anchor = children[last + 1] if last + 1 < len(children) else None
+    for record in records:
+        response.remove(record)
+    position = response.index(anchor) if anchor is not None else len(response)
+    for offset, element in enumerate(answer):
+        response.insert(position + offset, element)
+
+
+def _request_digest(request: etree._Element, reference: str) -> str:
+    """What identifies "otherwise identical parameters": every value of the request but its reference.
+
+    Values are taken with their element paths, so layout and namespace prefixes do not matter.
+    """
+    skipped = elements_at(request, reference)  # kept alive, so iter() yields these very proxies
+    values = [
+        f"{'/'.join(str(a.tag) for a in reversed(list(e.iterancestors())))}/{e.tag}={(e.text or '').strip()}"
+        for e in request.iter()
+        if isinstance(e.tag, str) and len(e) == 0 and e not in skipped
+    ]
+    return hashlib.sha256("\n".join(values).encode()).hexdigest()[:32]
+
+
+def _make_reference(query: str, offset: int) -> str:
+    return base64.urlsafe_b64encode(f"{query}:{offset}".encode()).decode()
+
+
+def _read_reference(reference: str, query: str) -> int | None:
+    """The offset a reference stands for, or None when it is malformed or was made for another request."""
+    try:
+        digest, _, offset = base64.urlsafe_b64decode(reference.encode()).decode().partition(":")
+    except (ValueError, UnicodeError):
+        return None
+    return int(offset) if digest == query and offset.isdigit() else None
 
 
 def _descendant_texts(record: etree._Element, name: str) -> list[str]:

@@ -7,6 +7,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from conftest import REPO
@@ -72,6 +73,25 @@ def test_serve_a_corpus_contract_with_a_fault(tmp_path: Path, corpus: Path) -> N
     assert process.returncode == 0
 
 
+def test_serve_with_latency(tmp_path: Path, example_contract) -> None:
+    process, facts = start(tmp_path, "--latency", "300")
+    try:
+        credentials = load_client_credentials(cert=Path(facts["client cert"]), key=Path(facts["client key"]))
+        with RivtaClient(facts["url"], credentials=credentials, ca_bundle=[Path(facts["CA bundle"])]) as client:
+            client.call(example_contract, sample_payload(example_contract), logical_address="LA", label="warm-up")
+            started = time.perf_counter()
+            exchange = client.call(
+                example_contract, sample_payload(example_contract), logical_address=facts["logical address"], label="t"
+            )
+            elapsed = time.perf_counter() - started
+        assert exchange.status == 200
+        assert elapsed >= 0.3
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=20)
+    assert process.returncode == 0
+
+
 def test_bad_arguments_are_one_line_errors(capsys, tmp_path: Path) -> None:
     assert main(["producer", "serve", "--fault", "no-such-fault", "--pki-dir", str(tmp_path)]) == 2
     error = capsys.readouterr().err
@@ -79,6 +99,8 @@ def test_bad_arguments_are_one_line_errors(capsys, tmp_path: Path) -> None:
     assert error.count("\n") == 1
     assert main(["producer", "serve", "--contract", str(tmp_path / "missing"), "--pki-dir", str(tmp_path)]) == 2
     assert "no such file or folder" in capsys.readouterr().err
+    assert main(["producer", "serve", "--latency", "-1", "--pki-dir", str(tmp_path)]) == 2
+    assert "--latency -1: must be zero or a positive number of milliseconds" in capsys.readouterr().err
 
 
 def test_faults_listing_covers_every_fault(capsys) -> None:

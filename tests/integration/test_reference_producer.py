@@ -156,32 +156,6 @@ def test_fifty_concurrent_calls_all_succeed(client, example_contract) -> None:
     assert {len(record_ids(r)) for r in results} == {7}
 
 
-def test_real_corpus_contract_served_from_fixtures(pki, corpus, client_credentials) -> None:
-    from harness.contracts import load_contracts
-
-    (care,) = load_contracts(corpus / "contracts/clinicalprocess_healthcond_description/GetCareDocumentation_3.0")
-    with (
-        reference_producer(pki, [care]) as running,
-        RivtaClient(running.url, credentials=client_credentials, ca_bundle=[pki.ca_bundle]) as rivta,
-    ):
-        everything = rivta.call(
-            care, sample_payload(care, {"patientId/extension": PATIENT}), logical_address="LA", label="a"
-        )
-        period = rivta.call(
-            care,
-            sample_payload(
-                care, {"patientId/extension": PATIENT, "datePeriod/start": "20220101", "datePeriod/end": "20221231"}
-            ),
-            logical_address="LA",
-            label="b",
-        )
-    assert care.schema.validate(everything.envelope.payload) == []
-    all_records = list(everything.envelope.payload.iterfind("{*}careDocumentation"))
-    in_period = list(period.envelope.payload.iterfind("{*}careDocumentation"))
-    assert len(all_records) == 7
-    assert 0 < len(in_period) < len(all_records)
-
-
 # -- fault injection: each fault breaks its rule and leaves the others alone ---------------------
 
 
@@ -328,6 +302,24 @@ def test_fault_slow_and_concurrency_bug(pki, contracts, example_contract, client
         with concurrent.futures.ThreadPoolExecutor(max_workers=10) as pool:
             counts = {len(record_ids(r)) for r in pool.map(lambda _: notes(rivta, example_contract), range(10))}
     assert 1 in counts
+
+
+def test_latency_delays_every_answer_and_calls_still_overlap(
+    pki, contracts, example_contract, client_credentials
+) -> None:
+    with (
+        reference_producer(pki, contracts, latency_ms=400) as running,
+        RivtaClient(running.url, credentials=client_credentials, ca_bundle=[pki.ca_bundle]) as rivta,
+    ):
+        started = time.perf_counter()
+        assert notes(rivta, example_contract).status == 200
+        assert time.perf_counter() - started >= 0.4
+        started = time.perf_counter()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+            statuses = [e.status for e in pool.map(lambda _: notes(rivta, example_contract), range(4))]
+        elapsed = time.perf_counter() - started
+    assert statuses == [200] * 4
+    assert 0.4 <= elapsed < 1.4, "four answers delayed 400 ms each, served side by side (one after another: 1.6 s)"
 
 
 def test_bp20_contract_routes_on_wsa_to(pki, corpus, client_credentials) -> None:

@@ -30,6 +30,7 @@ def records(recorder: pytest.HookRecorder) -> list[dict]:
         (["--set", "patientId"], "--set 'patientId': expected PATH=VALUE"),
         (["--testdata", "missing.toml"], "--testdata missing.toml: no such file"),
         (["--via-ntjp"], "--via-ntjp needs --producer-url"),
+        (["--embedded-latency", "-5"], "--embedded-latency -5: must be zero or more milliseconds"),
     ],
 )
 def test_bad_options_stop_the_run_with_one_line(pytester: pytest.Pytester, arguments: list[str], message: str) -> None:
@@ -59,6 +60,13 @@ def test_config_file_supplies_options_but_refuses_secrets(pytester: pytest.Pytes
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "looks like a secret" in result.stderr.str()
     assert "hunter2" not in result.stderr.str()
+
+
+def test_embedded_latency_delays_the_embedded_producer(pytester: pytest.Pytester) -> None:
+    recorder = pytester.inline_run(SUITES, "--embedded-latency", "250", "-k", "unknown_patient")
+    (record,) = records(recorder)
+    assert record["verdict"] == "passed"
+    assert record["duration"] >= 0.25
 
 
 def test_exit_status_follows_the_headline_outcome(pytester: pytest.Pytester) -> None:
