@@ -62,7 +62,7 @@ _OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
     (("--pkcs12",), {"help": "client certificate and key as PKCS#12"}),
     (("--cert-password-env",), {"metavar": "VAR", "help": "environment variable holding the key/PKCS#12 password"}),
     (("--ca-bundle",), {"action": "append", "metavar": "PEM", "help": "CA bundle for the producer's certificate (repeatable)"}),
-    (("--testdata",), {"help": "test data TOML ([request], [tk.<Contract>])"}),
+    (("--testdata",), {"help": "test data TOML ([request], [tk.<Contract>]) or a TK suite's data.xml"}),
     (("--set",), {"action": "append", "dest": "overrides", "metavar": "PATH=VALUE", "help": "request value (repeatable)"}),
     (("--declaration",), {"help": "self-declaration TOML (organisation, products, capabilities, deviations)"}),
     (("--report-dir",), {"help": "where the self-declaration is written (default reports/)"}),

@@ -267,3 +267,50 @@ def _zip_root(files: dict[str, bytes], base: str) -> str:
         if marker >= 0:
             return path[:marker]
     return base
+
+
+def read_release_file(release: Path, relative: str) -> bytes | None:
+    """One file of a domain release folder or zip by its path below the release root, or None.
+
+    Releases also carry what is not WSDL/XSD (``test-suite/<Contract>/constraints.xml``,
+    ``docs/SjD_TP_<Contract>_<m.n>.docx``). Names match case-insensitively; a zip may wrap the
+    release in one top folder. Size limits and member-name confinement are those of a package.
+    """
+    wanted = posixpath.normpath(relative).casefold()
+    resolved = release.resolve()
+    if resolved.is_dir():
+        found = _child_folded(resolved, wanted.split("/"))
+        return _read_limited(found, str(found)) if found is not None else None
+    if not resolved.is_file() or not zipfile.is_zipfile(resolved):
+        return None
+    try:
+        with zipfile.ZipFile(resolved) as archive:
+            for member in archive.infolist():
+                name = member.filename.replace("\\", "/").casefold()
+                if member.is_dir() or not (name == wanted or name.endswith("/" + wanted)):
+                    continue
+                if name.startswith("/") or ".." in name.split("/"):
+                    continue
+                if name.count("/") > wanted.count("/") + 1:
+                    continue
+                if member.file_size > MAX_FILE_BYTES:
+                    raise ContractError(f"{release}!/{member.filename}: larger than {MAX_FILE_BYTES} bytes unpacked")
+                return archive.read(member)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ContractError(f"{release}: cannot read zip archive ({exc})") from None
+    return None
+
+
+def _child_folded(folder: Path, parts: list[str]) -> Path | None:
+    """``folder/parts...`` matching each name case-insensitively, never leaving ``folder``."""
+    node = folder
+    for part in parts:
+        if part in ("", ".", "..") or not node.is_dir():
+            return None
+        match = next((child for child in node.iterdir() if child.name.casefold() == part), None)
+        if match is None:
+            return None
+        node = match
+    if not node.is_file() or not _inside(node.resolve().as_posix(), folder.as_posix()):
+        return None
+    return node
