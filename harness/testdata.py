@@ -89,6 +89,8 @@ class TestData:
     def describe_key(self, contract_name: str, key: str) -> str:
         """Where a missing fact belongs, for "not tested" messages."""
         where = str(self.source) if self.source else "a --testdata file"
+        if self.source is not None and self.source.suffix.lower() == ".xml":
+            return f"<globaldata> <{key}> in {where}"
         return f"[tk.{contract_name}] {key} in {where}"
 
 

@@ -13,6 +13,7 @@ TF references in the question text are parsed into ``tf``.
 from __future__ import annotations
 
 import atexit
+import hashlib
 import re
 import shutil
 import tempfile
@@ -74,7 +75,8 @@ class SjdForm:
 def find_form(release: Path, contract_name: str, version: str, role: str = "TP") -> Path | None:
     """``docs/SjD_<role>_<Contract>_<m.n>.docx`` of a release folder or zip, or None.
 
-    From a zip, the one member is extracted to a private temporary folder removed at exit.
+    From a zip, the one member is extracted (by content, so two releases never collide) to a
+    private temporary folder removed at exit.
     """
     major_minor = ".".join(version.split(".")[:2])
     relative = f"docs/SjD_{role}_{contract_name}_{major_minor}.docx"
@@ -87,7 +89,8 @@ def find_form(release: Path, contract_name: str, version: str, role: str = "TP")
     content = read_release_file(release, relative)
     if content is None:
         return None
-    target = _extraction_folder() / Path(relative).name
+    target = _extraction_folder() / hashlib.sha256(content).hexdigest()[:16] / Path(relative).name
+    target.parent.mkdir(exist_ok=True)
     target.write_bytes(content)
     return target
 

@@ -36,6 +36,7 @@ def test_corpus_data_xml_loads(corpus: Path) -> None:
     assert suite.case_values(SAMORDNING)["patientId"] == "196812732391"
     assert "hasMore" in suite.descriptions["5.18 Delsvar"]
     assert data.fact("GetCareDocumentation", "logicalAddress") == "23456"
+    assert data.describe_key("GetCareDocumentation", "x") == f"<globaldata> <x> in {corpus / GCD_DATA}"
 
 
 def test_convert_then_load_gives_identical_values(corpus: Path, tmp_path: Path, capsys) -> None:
