@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from harness.checks.catalogue import CATALOGUE, CheckSpec, Level, spec_of
+from harness.checks.catalogue import CATALOGUE, CheckSpec, Level, Suite, spec_of
 from harness.contracts import Contract
 from harness.errors import ConfigError, HarnessError
 from harness.producer.service import REFERENCE_LOGICAL_ADDRESS
@@ -62,6 +62,7 @@ _OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
     (("--pkcs12",), {"help": "client certificate and key as PKCS#12"}),
     (("--cert-password-env",), {"metavar": "VAR", "help": "environment variable holding the key/PKCS#12 password"}),
     (("--ca-bundle",), {"action": "append", "metavar": "PEM", "help": "CA bundle for the producer's certificate (repeatable)"}),
+    (("--schematron",), {"action": "append", "metavar": "FILE", "help": "ISO Schematron applied to every data answer (repeatable; a release's constraints.xml is found by itself)"}),
     (("--testdata",), {"help": "test data TOML ([request], [tk.<Contract>]) or a TK suite's data.xml"}),
     (("--set",), {"action": "append", "dest": "overrides", "metavar": "PATH=VALUE", "help": "request value (repeatable)"}),
     (("--declaration",), {"help": "self-declaration TOML (organisation, products, capabilities, deviations)"}),
@@ -95,7 +96,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """Register markers, and check option values for form before anything runs."""
     config.addinivalue_line("markers", "rivta_check(id): the catalogue id of the check this test performs")
-    config.addinivalue_line("markers", "rivta_contract(name): run this test only for contracts with this name")
+    config.addinivalue_line(
+        "markers",
+        "rivta_contract(name, major=None): run this test only for contracts with this name (and major version)",
+    )
     names = [kwargs.get("dest") or names[0].lstrip("-").replace("-", "_") for names, kwargs in _OPTIONS]
     given = {name: config.getoption(name) for name in names if name != "rivta_config"}
     try:
@@ -153,13 +157,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     contracts = list(_session(metafunc.config).contracts)
     marker = metafunc.definition.get_closest_marker("rivta_contract")
     if marker is not None:
-        contracts = [c for c in contracts if c.name in marker.args]
+        major = marker.kwargs.get("major")
+        contracts = [c for c in contracts if c.name in marker.args and major in (None, c.major)]
     if contracts:
         metafunc.parametrize("rivta", contracts, ids=[c.key for c in contracts], indirect=True)
     else:
         metafunc.parametrize("rivta", [None], ids=["no-selected-contract"], indirect=True)
 
 
+# Generic checks whose rule covers the answer's content, so the contract's Schematron judges them too.
+CONTENT_CHECKS = frozenset({"rivta.response-schema"})
 # Checks that judge the calls of the whole run go last.
 RUN_WIDE_CHECKS = frozenset({"rivta.sla"})
 
@@ -183,7 +190,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def rivta(request: pytest.FixtureRequest, rivta_session: RunSession) -> Rivta:
     """The contract under test, the run, and recorded calls (see ``harness.suite.Rivta``)."""
     config = request.config
-    helper = Rivta(rivta_session, request.param, config.stash[ERRORS_KEY])
+    spec = item_spec(request.node)
+    judges_content = spec is not None and (spec.suite is Suite.TK or spec.id in CONTENT_CHECKS)
+    helper = Rivta(rivta_session, request.param, config.stash[ERRORS_KEY], judges_content=judges_content)
     request.node.stash[EXCHANGES_KEY] = helper
     return helper
 

@@ -25,7 +25,9 @@ from harness.declaration import Declaration, load_declaration
 from harness.errors import ConfigError
 from harness.producer.faults import Fault, parse_fault
 from harness.producer.runtime import RunningProducer, ServerCertificates, start_reference_producer
-from harness.testdata import TestData, load_testdata
+from harness.schematron import Schematron, compile_schematron, release_schematron
+from harness.testdata import TestData, load_testdata, validate_suite_data
+from harness.tkcases import SCHEMAS
 from harness.tomlfile import read_toml
 from harness.transport.client import RivtaClient, TransportSettings
 from harness.transport.exchange import Exchange
@@ -58,6 +60,7 @@ class RunOptions:
     pattern_anchors: bool = False
     embedded_fault: str | None = None
     embedded_latency_ms: int = 0
+    schematron: tuple[Path, ...] = ()
     read_timeout: float = 30.0
     verify_hostname: bool = True
 
@@ -107,6 +110,15 @@ def build_options(given: Mapping[str, Any], file_values: Mapping[str, Any] | Non
     for bundle in merged["ca_bundle"]:
         if not bundle.is_file():
             raise ConfigError(f"--ca-bundle {bundle}: no such file")
+    merged["schematron"] = tuple(
+        Path(p)
+        for p in ([merged["schematron"]] if isinstance(merged.get("schematron"), str) else merged.get("schematron", ()))
+    )
+    for rules in merged["schematron"]:
+        if not rules.is_file():
+            raise ConfigError(
+                f"--schematron {rules}: no such file", hint="give an ISO Schematron file, e.g. constraints.xml"
+            )
     if "report_dir" in merged:
         merged["report_dir"] = Path(merged["report_dir"])
     options = RunOptions(**merged)
@@ -161,6 +173,8 @@ class RunSession:
     _workdir: Path | None = field(default=None, repr=False)
     _credentials: ClientCredentials | None = field(default=None, repr=False)
     _calls: dict[int, Exchange] = field(default_factory=dict, repr=False)
+    _rules: dict[str, tuple[Schematron, ...]] = field(default_factory=dict, repr=False)
+    _rule_findings: dict[int, list[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def prepare(cls, options: RunOptions) -> RunSession:
@@ -176,6 +190,11 @@ class RunSession:
             testdata_path = testdata_path or bundled("fixtures") / "testdata" / "reference-producer.toml"
             declaration_path = declaration_path or bundled("fixtures") / "declarations" / "reference-producer.toml"
         testdata = load_testdata(testdata_path)
+        for contract in contracts:
+            suite = testdata.suite(contract.name)
+            schema = SCHEMAS.get((contract.name, contract.major))
+            if suite is not None and schema is not None:
+                validate_suite_data(suite, schema, where=str(testdata_path))
         overrides = parse_overrides(options.overrides)
         _check_paths(contracts, {**testdata.request, **overrides}, testdata)
         return cls(
@@ -198,6 +217,36 @@ class RunSession:
         """Every call logged so far in this process, in the order they were made."""
         with self._lock:
             return sorted(self._calls.values(), key=lambda e: e.started_at)
+
+    # -- the contract's Schematron rules, compiled once, applied to every data answer --------
+
+    def schematrons(self, contract: Contract) -> tuple[Schematron, ...]:
+        """The release's constraints.xml for the contract (when --contract is a release) and every --schematron."""
+        with self._lock:
+            if contract.key not in self._rules:
+                rules = [compile_schematron(path, name=str(path)) for path in self.options.schematron]
+                released = release_schematron(contract.package, contract.name)
+                if released is not None:
+                    name = f"{contract.package.name}: test-suite/{contract.name}/constraints.xml"
+                    rules.insert(0, compile_schematron(released, name=name))
+                self._rules[contract.key] = tuple(rules)
+            return self._rules[contract.key]
+
+    def schematron_findings(self, contract: Contract, exchange: Exchange) -> list[str]:
+        """Failed Schematron asserts on a data answer (each exchange judged once per run)."""
+        envelope = exchange.envelope
+        if envelope is None or envelope.fault is not None or envelope.payload is None:
+            return []
+        rules = self.schematrons(contract)
+        if not rules:
+            return []
+        with self._lock:
+            known = self._rule_findings.get(id(exchange))
+        if known is None:
+            known = [f"Schematron: {finding}" for rule in rules for finding in rule.validate(envelope.root)]
+            with self._lock:
+                self._rule_findings[id(exchange)] = known
+        return known
 
     # -- the producer and the clients, started on first use ----------------------------------
 

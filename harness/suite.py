@@ -10,7 +10,7 @@ from __future__ import annotations
 import concurrent.futures
 import threading
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from lxml import etree
 
@@ -19,13 +19,15 @@ from harness.contracts.model import Profile
 from harness.contracts.sample import MessageBuilder
 from harness.contracts.variants import invalid_variants
 from harness.errors import ConfigError, TransportError
-from harness.results import CheckFailed, NotApplicable, NotTested
+from harness.results import CheckFailed, Manual, NotApplicable, NotTested
 from harness.run import RunSession
 from harness.transport.client import FROM_CERTIFICATE, RivtaClient, require_answer
 from harness.transport.exchange import Exchange
 from harness.transport.problems import ProblemKind
 
 _DEFAULT = object()
+# Independent calls of one check in flight at once (the client's keep-alive pool holds 20).
+PARALLEL_CALLS = 8
 # Without these the producer was never reached: the harness could not run, whatever the check.
 UNREACHABLE = frozenset(
     {
@@ -38,6 +40,24 @@ UNREACHABLE = frozenset(
         ProblemKind.TLS_EXPIRED,
     }
 )
+
+
+# data.xml keys every Inera TK suite uses, and the request paths they fill where the contract has them.
+_SUITE_KEYS = {
+    "patientId": ("patientId/extension", "patientId/id"),
+    "patientIdType": ("patientId/root", "patientId/type"),
+}
+
+
+def _suite_request_values(globaldata: Mapping[str, str], known: set[str]) -> dict[str, str]:
+    """The generic checks' request values from a TK suite's globaldata (patient and id type)."""
+    values = {}
+    for key, paths in _SUITE_KEYS.items():
+        value = (globaldata.get(key) or "").strip()
+        path = next((p for p in paths if p in known), None)
+        if value and path:
+            values[path] = value
+    return values
 
 
 class ErrorCalls:
@@ -59,9 +79,12 @@ class ErrorCalls:
 class Rivta:
     """Per-check helper; ``exchanges`` holds everything this check sent and received."""
 
-    def __init__(self, session: RunSession, contract: Contract, errors: ErrorCalls) -> None:
+    def __init__(
+        self, session: RunSession, contract: Contract, errors: ErrorCalls, *, judges_content: bool = True
+    ) -> None:
         self.session = session
         self.contract = contract
+        self.judges_content = judges_content
         self.exchanges: list[Exchange] = []
         self.measurements: dict[str, Any] = {}
         self._errors = errors
@@ -77,10 +100,12 @@ class Rivta:
         one fits at least one selected contract.
         """
         known = {p.path for p in self._builder.value_paths(self.contract.operation.request_element)}
+        suite = self.session.testdata.suite(self.contract.name)
+        from_suite = {} if suite is None else _suite_request_values(suite.globaldata, known)
         shared = {**self.session.testdata.request, **self.session.overrides}
         applicable = {path: value for path, value in shared.items() if path in known}
         testdata = self.session.testdata
-        return {**applicable, **testdata.per_contract.get(self.contract.name, {}), **(extra or {})}
+        return {**from_suite, **applicable, **testdata.per_contract.get(self.contract.name, {}), **(extra or {})}
 
     def request(self, extra: Mapping[str, str] | None = None) -> etree._Element:
         """A valid request from the contract, the test data and ``extra``; proven valid before use."""
@@ -149,6 +174,26 @@ class Rivta:
         self.record(*exchanges)
         return exchanges
 
+    def call_all(self, calls: Sequence[tuple[etree._Element, str, Mapping[str, Any]]]) -> list[Exchange]:
+        """Independent calls (payload, label, call options) in flight together over the shared pool, in order."""
+        if len(calls) <= 1:
+            return [self.call(payload, label=label, **options) for payload, label, options in calls]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=min(len(calls), PARALLEL_CALLS)) as pool:
+            futures = [pool.submit(self._send, payload, label, options) for payload, label, options in calls]
+            exchanges = [future.result() for future in futures]
+        self.record(*exchanges)
+        return exchanges
+
+    def _send(self, payload: etree._Element, label: str, options: Mapping[str, Any]) -> Exchange:
+        address = options.get("logical_address", self.session.logical_address)
+        return self.session.start().call(
+            self.contract,
+            payload,
+            logical_address=address,
+            label=label,
+            consumer_hsa_id=options.get("consumer_hsa_id", FROM_CERTIFICATE),
+        )
+
     def variants(self) -> list[tuple[str, str]]:
         """(path, value) pairs of distinct request values from the test data that fit this contract."""
         known = {p.path for p in self._builder.value_paths(self.contract.operation.request_element)}
@@ -198,6 +243,15 @@ class Rivta:
             )
         return str(value)
 
+    def technical_fault_review(self) -> NoReturn:
+        """A technical fault is for a reviewer to judge (TK TF 1.7): manual, with this run's faults attached."""
+        invalid, missing, _ = self.error_calls()
+        raise Manual(
+            "manual: make the producer fail internally (e.g. cut its database connection), call it, and attach the "
+            "answer; a reviewer checks it is a SOAP Fault with a log id that cannot be traced to the patient and no "
+            f"personal data. The faults of this run's {len(invalid) + len(missing)} invalid requests are attached"
+        )
+
     def require_capability(self, name: str) -> None:
         """Not applicable when declared as not offered; not tested when the declaration does not say."""
         offered = self.session.declaration.capability(name)
@@ -210,6 +264,21 @@ class Rivta:
             )
 
     def expect(self, findings: Sequence[str], summary: str) -> None:
-        """Fail the check with ``summary`` when there are findings."""
-        if findings:
-            raise CheckFailed(summary, list(findings))
+        """Fail the check with ``summary`` when there are findings, or, for a check that judges content
+        (TK cases, rivta.response-schema), when the contract's Schematron rules fail on any data answer
+        it received (each finding names its call)."""
+        rules = self.schematron_findings() if self.judges_content else []
+        if findings or rules:
+            if not findings:
+                summary = "answers break the contract's Schematron rules"
+            raise CheckFailed(summary, [*findings, *rules])
+
+    def schematron_findings(self) -> list[str]:
+        """Failed Schematron asserts on this check's data answers, labelled with the call."""
+        seen: set[int] = set()
+        found = []
+        for exchange in self.exchanges:
+            if id(exchange) not in seen:
+                seen.add(id(exchange))
+                found += [f"{exchange.label}: {f}" for f in self.session.schematron_findings(self.contract, exchange)]
+        return found

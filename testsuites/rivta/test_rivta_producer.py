@@ -10,13 +10,13 @@ from __future__ import annotations
 import pytest
 
 from harness.bundled import ping_contract
-from harness.checks import answers, faults
+from harness.checks import addressing, answers, faults
 from harness.checks.compare import differences
 from harness.checks.timing import latency_figures
 from harness.contracts import load_contracts
 from harness.contracts.sample import sample_payload
 from harness.contracts.variants import with_extension
-from harness.results import Manual, NotApplicable, NotTested
+from harness.results import NotApplicable, NotTested
 from harness.suite import Rivta
 from harness.transport.problems import ProblemKind
 
@@ -110,12 +110,7 @@ def test_faults_carry_a_log_id(rivta: Rivta) -> None:
 
 @pytest.mark.rivta_check("rivta.technical-fault")
 def test_technical_fault_is_judged_by_a_reviewer(rivta: Rivta) -> None:
-    invalid, missing, _ = rivta.error_calls()
-    raise Manual(
-        "manual: provoke a technical error in the producer (e.g. stop its database), call it, and attach the "
-        "fault; a reviewer checks it is a SOAP Fault with a log id and no personal data. The client-error faults "
-        f"of this run ({len(invalid) + len(missing)} calls) are attached for comparison"
-    )
+    rivta.technical_fault_review()
 
 
 @pytest.mark.rivta_check("rivta.forward-compatibility")
@@ -208,6 +203,39 @@ def _valid_answer_to(rivta: Rivta, payload, label: str):
     exchange = rivta.answered(rivta.call(payload, label=label))
     envelope = exchange.envelope
     return envelope.payload if envelope is not None and envelope.fault is None else None
+
+
+# A LogicalAddress no producer serves: a valid HSA-id shape under an organisation number nobody has.
+UNSERVED_LOGICAL_ADDRESS = "SE0000000000-RIVTAHARNESS"
+
+
+@pytest.mark.rivta_check("rivta.source-system-addressing")
+def test_only_the_addressed_source_systems_records(rivta: Rivta) -> None:
+    contract = rivta.contract
+    if not addressing.is_source_system_addressed(contract.domain):
+        raise NotApplicable(f"not applicable: the TKB of {contract.domain} is not known to prescribe source-system "
+                            "addressing (rule R3)")  # fmt: skip
+    if rivta.session.options.via_ntjp:
+        raise NotApplicable("not applicable: via NTjP a LogicalAddress the producer does not serve never reaches it")
+    address = rivta.session.logical_address
+    addressed = _valid_answer(rivta, f"valid request addressed to {address}")
+    payload = addressed.envelope.payload if addressed.envelope is not None else None
+    if payload is None or not addressing.source_systems(payload):
+        raise NotTested(
+            f"not tested: the answer at {address} holds no records naming a source system, so neither rule could "
+            "be shown broken; give a patient with records in the test data"
+        )
+    findings = addressing.foreign_source_systems(payload, address)
+    elsewhere = rivta.answered(
+        rivta.call(
+            label=f"valid request addressed to {UNSERVED_LOGICAL_ADDRESS}", logical_address=UNSERVED_LOGICAL_ADDRESS
+        )
+    )
+    other = elsewhere.envelope.payload if elsewhere.envelope is not None and elsewhere.envelope.fault is None else None
+    if other is not None and addressing.source_systems(other):
+        systems = sorted(set(addressing.source_systems(other)))
+        findings.append(f"a LogicalAddress the producer does not serve got records of {', '.join(systems)}")
+    rivta.expect(findings, "the answer holds information of source systems other than the one addressed (TKB R3)")
 
 
 @pytest.mark.rivta_check("rivta.ping")
