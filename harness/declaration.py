@@ -38,6 +38,20 @@ class Deviation:
 
 
 @dataclass(frozen=True, slots=True)
+class DeclaredAnswer:
+    """The vendor's own answer to a question of the contract's form that no check can answer."""
+
+    section: str
+    question: str
+    answer: str
+    text: str = ""
+
+    def matches(self, section: str, question: str) -> bool:
+        """Same section, and the question starts with (or holds) the declared words."""
+        return section == self.section and self.question.casefold() in question.casefold()
+
+
+@dataclass(frozen=True, slots=True)
 class Declaration:
     """What the connecting organisation declares about the verification object."""
 
@@ -52,6 +66,11 @@ class Declaration:
     contact_email: str = ""
     capabilities: dict[str, bool] = field(default_factory=dict)
     deviations: tuple[Deviation, ...] = ()
+    answers: tuple[DeclaredAnswer, ...] = ()
+
+    def answer_for(self, section: str, question: str) -> DeclaredAnswer | None:
+        """The vendor's answer to a form question (by section number and words of the question)."""
+        return next((a for a in self.answers if a.matches(section, question)), None)
 
     def capability(self, name: str) -> bool | None:
         """True/False as declared, None when the declaration does not say."""
@@ -115,6 +134,7 @@ def load_declaration(path: Path | None) -> Declaration:
         if deviation.status == "approved" and not deviation.case:
             raise ConfigError(f"{where}: approved deviation {index} ({deviation.check}) needs the case reference")
         deviations.append(deviation)
+    answers = tuple(_answer(entry, index, where) for index, entry in enumerate(data.get("answers", []), start=1))
     return Declaration(
         source=path,
         organisation=_text(organisation, "name", where),
@@ -127,4 +147,18 @@ def load_declaration(path: Path | None) -> Declaration:
         contact_email=_text(contact, "email", where),
         capabilities=dict(capabilities),
         deviations=tuple(deviations),
+        answers=answers,
     )
+
+
+def _answer(entry: object, index: int, where: str) -> DeclaredAnswer:
+    """``[[answers]] section = "2.5.2", question = "Tillgänglighet", answer = "yes", text = "..."``."""
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: answers entry {index} must be a table ([[answers]])")
+    section, question = str(entry.get("section", "")), str(entry.get("question", ""))
+    answer, text = str(entry.get("answer", "text" if entry.get("text") else "")), str(entry.get("text", ""))
+    if not section or not question.strip():
+        raise ConfigError(f"{where}: answers entry {index} needs section and question (words of the form's question)")
+    if answer not in ("yes", "no", "text"):
+        raise ConfigError(f"{where}: answers entry {index} ({section}): answer must be yes, no or text")
+    return DeclaredAnswer(section, question.strip(), answer, text)

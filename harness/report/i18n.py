@@ -71,6 +71,14 @@ UI: dict[str, tuple[str, str]] = {
     "sla_answers": ("Svar med data", "Answers"),
     "sla_faults": ("SOAP-fel", "SOAP faults"),
     "measurements": ("Mätvärden", "Measurements"),
+    "form_intro": (
+        "Frågorna och avsnitten är tjänstekontraktets egen självdeklaration, läst ur releasepaketet ({file}). "
+        "Varje svar bygger på kontrollerna som anges; frågor som ingen kontroll kan besvara besvaras av leverantören.",
+        "The questions and sections are the service contract's own self-declaration form, read from the release "
+        "({file}). Each answer rests on the checks named; questions no check can answer are for the vendor.",
+    ),
+    "backed_by": ("Underlag", "Backed by"),
+    "declared_answer": ("enligt deklarationen", "as declared"),
     "sla_calls": ("Besvarade anrop", "Answered calls"),
     "sla_average": ("Medel", "Average"),
     "sla_max": ("Längsta", "Maximum"),
@@ -182,6 +190,8 @@ ANSWERS: dict[str, tuple[str, str]] = {
     "not applicable": ("Ej tillämplig", "Not applicable"),
     "not tested": ("Ej testat", "Not tested"),
     "manual": ("Manuell bedömning", "Manual review"),
+    "vendor": ("Besvaras av leverantören", "To be answered by the vendor"),
+    "text": ("Uppgift", "Statement"),
 }
 
 OUTCOMES: dict[str, tuple[str, str]] = {

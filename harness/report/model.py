@@ -23,6 +23,7 @@ from harness.checks.catalogue import CATALOGUE, CheckSpec, Level, Suite, spec_of
 from harness.checks.timing import latency_figures
 from harness.contracts import Contract
 from harness.declaration import Declaration
+from harness.report.form import answer_form, form_for
 from harness.results import Verdict
 
 SCHEMA_VERSION = "1.0"
@@ -312,6 +313,18 @@ def run_outcome(
     }
 
 
+def _forms(
+    contracts: Sequence[Contract], checks: Sequence[Mapping[str, Any]], declaration: Declaration
+) -> list[dict[str, Any]]:
+    """Each contract whose release holds its self-declaration form, answered (see ``harness.report.form``)."""
+    forms = []
+    for contract in contracts:
+        found = form_for(contract)
+        if found is not None:
+            forms.append(answer_form(contract, found[0], found[1], checks, declaration))
+    return forms
+
+
 def outcome_line(document: Mapping[str, Any], lang: str = "en") -> str:
     """``incomplete (3 mandatory checks not tested)``: the headline as one line."""
     detail = document.get("outcome_detail", {}).get("text", {}).get(lang, "")
@@ -388,4 +401,5 @@ def build_document(
         "totals": totals,
         "outcome": outcome["outcome"].value,
         "outcome_detail": outcome["detail"],
+        "sjd_forms": _forms(contracts, checks, declaration),
     }
