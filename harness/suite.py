@@ -18,7 +18,7 @@ from harness.contracts import Contract
 from harness.contracts.model import Profile
 from harness.contracts.sample import MessageBuilder
 from harness.contracts.variants import invalid_variants
-from harness.errors import ConfigError, TransportError
+from harness.errors import ConfigError, PlatformFault, TransportError
 from harness.results import CheckFailed, Manual, NotApplicable, NotTested
 from harness.run import RunSession
 from harness.transport.client import FROM_CERTIFICATE, RivtaClient, require_answer
@@ -144,13 +144,24 @@ class Rivta:
         return exchange
 
     def record(self, *exchanges: Exchange) -> None:
-        """Keep exchanges as this check's evidence; stop with an error if the producer was not reached."""
+        """Keep exchanges as this check's evidence; stop with an error if the producer was not reached.
+
+        A VP fault is the platform speaking, not the producer: whatever the check expected
+        (even an error answer), it cannot judge the producer from it, so the check ends error.
+        """
         self.exchanges.extend(exchanges)
         self.session.log_calls(*exchanges)
         for exchange in exchanges:
             problem = exchange.problem
             if exchange.status is None and problem is not None and problem.kind in UNREACHABLE:
                 raise TransportError(f"{exchange.label}: {problem.explanation}", hint=problem.fix)
+        for exchange in exchanges:
+            outcome = exchange.outcome
+            if outcome is not None and outcome.kind is ProblemKind.PLATFORM_FAULT:
+                raise PlatformFault(
+                    f"{exchange.label}: the NTjP platform answered instead of the producer, {outcome.explanation}",
+                    hint=outcome.fix,
+                )
 
     def answered(self, exchange: Exchange) -> Exchange:
         """The exchange if an HTTP answer came; otherwise the harness could not run (an error, not a verdict)."""
@@ -223,9 +234,10 @@ class Rivta:
             )
             for variant in variants
         ]
-        missing = [
-            client.call(self.contract, self.request(), logical_address=None, label="request without routing header")
-        ]
+        missing = []
+        if not self.session.options.via_ntjp:  # via NTjP the platform, not the producer, answers this call
+            label = "request without routing header"
+            missing.append(client.call(self.contract, self.request(), logical_address=None, label=label))
         return invalid, missing, notes
 
     # -- verdict helpers -----------------------------------------------------------------------
