@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -137,3 +138,44 @@ def test_answers_compared_without_the_producers_clock() -> None:
     assert differences(first, third) == ["/r/v='1' vs /r/v='2'"]
     historic = etree.fromstring(f"<r><pingDateTime>{now}</pingDateTime><v>1</v><t>20190101120001</t></r>")
     assert differences(first, historic), "data timestamps are compared"
+
+
+def test_faultcode_names_who_got_it_wrong() -> None:
+    client = exchange(fault("bad request (log id 1b4e28ba-2fa1-11d2-883f-0016d3cca427)"), status=500)
+    server = exchange(fault("bad request", code="s:Server"), status=500)
+    refined = exchange(fault("bad request", code="s:Client.Validation"), status=500)
+    assert faults.fault_format_findings(client, expected_code="Client") == []
+    assert faults.fault_format_findings(refined, expected_code="Client") == []
+    assert faults.fault_format_findings(server, expected_code="Client") == [
+        "call: faultcode 's:Server' for a request the consumer got wrong; expected soap:Client"
+    ]
+    assert "expected soap:Server" in faults.fault_format_findings(client, expected_code="Server")[0]
+    assert faults.fault_format_findings(server) == [], "without an expectation either code is accepted"
+
+
+def test_namespace_qualified_faultstring_is_read() -> None:
+    qualified = soap(
+        "<s:Fault><s:faultcode>s:Client</s:faultcode><s:faultstring>bad (log id A1B2C3D4E5)</s:faultstring></s:Fault>"
+    )
+    read = exchange(qualified, status=500).envelope.fault
+    assert (read.string, read.code_local) == ("bad (log id A1B2C3D4E5)", "Client")
+    assert "no faultstring" not in " ".join(faults.fault_format_findings(exchange(qualified, status=500)))
+
+
+def test_our_correlation_id_echoed_back_is_not_a_log_id() -> None:
+    ours = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    echoed = Exchange(
+        label="call",
+        url="https://producer",
+        started_at=datetime.now(UTC),
+        request_headers=(("x-skltp-correlation-id", ours),),
+        request_body=b"",
+        status=500,
+        response_headers=(("content-type", "text/xml; charset=UTF-8"),),
+        response_body=fault(f"failed (log id {ours})"),
+    )
+    assert faults.log_id_findings(echoed) == [
+        "call: the fault's only log id is our own x-skltp-correlation-id echoed back"
+    ]
+    own = fault(f"failed (log id 1b4e28ba-2fa1-11d2-883f-0016d3cca427, correlation {ours})")
+    assert faults.log_id_findings(replace(echoed, response_body=own)) == []

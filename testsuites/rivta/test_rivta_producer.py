@@ -97,7 +97,7 @@ def test_faults_follow_the_rules(rivta: Rivta) -> None:
             described = exchange.outcome.detail if exchange.outcome else "a non-SOAP answer"
             findings.append(f"{exchange.label}: error answered with {described} instead of a SOAP Fault")
         else:
-            findings += faults.fault_format_findings(exchange)
+            findings += faults.fault_format_findings(exchange, expected_code="Client")
     rivta.expect(findings, "SOAP faults break the rules for faults")
 
 
