@@ -21,7 +21,7 @@ from harness.contracts.variants import invalid_variants
 from harness.errors import ConfigError, PlatformFault, TransportError
 from harness.results import CheckFailed, Manual, NotApplicable, NotTested
 from harness.run import RunSession
-from harness.transport.client import FROM_CERTIFICATE, RivtaClient, require_answer
+from harness.transport.client import FROM_CERTIFICATE, FROM_CONTRACT, RivtaClient, require_answer
 from harness.transport.exchange import Exchange
 from harness.transport.problems import ProblemKind
 
@@ -129,6 +129,7 @@ class Rivta:
         consumer_hsa_id: Any = FROM_CERTIFICATE,
         client: RivtaClient | None = None,
         profile: Profile | None = None,
+        soap_action: Any = FROM_CONTRACT,
     ) -> Exchange:
         """Send and record one call (``payload`` defaults to the test-data request)."""
         address = self.session.logical_address if logical_address is _DEFAULT else logical_address
@@ -139,6 +140,7 @@ class Rivta:
             label=label,
             consumer_hsa_id=consumer_hsa_id,
             profile=profile,
+            soap_action=soap_action,
         )
         self.record(exchange)
         return exchange

@@ -89,6 +89,10 @@ _CHECKS = (
     CheckSpec("rivta.missing-logical-address", "Begäran utan LogicalAddress ger fel", "Request without LogicalAddress gets an error",
               "A request without the routing header gets a SOAP Fault (HTTP 500) or resultCode ERROR, never data",
               "RIVTA BP 2.1 (LogicalAddress header)", _M, "2.4.8"),
+    CheckSpec("rivta.soap-action", "Fel eller saknad SOAPAction ger fel", "Wrong or missing SOAPAction gets an error",
+              "A request whose SOAPAction HTTP header is missing or names another operation gets a SOAP Fault or an "
+              "HTTP error, never a normal answer",
+              "WS-I BP 1.1 R2744; RIVTA BP 2.1 (SOAPAction per operation)", _M, "2.2.3"),
     CheckSpec("rivta.fault-format", "SOAP fault enligt regelverket", "SOAP faults follow the rules",
               "Every fault: HTTP 500, faultcode in the SOAP 1.1 namespace, a faultstring; no personal identity number "
               "from the request, no stack trace, no internal host names",

@@ -44,6 +44,7 @@ class Fault(StrEnum):
     IGNORES_PATIENT_FILTER = "ignores-patient-filter"
     CONSUMER_DEPENDENT = "consumer-dependent-answer"
     FLAGS_ALL_UNAPPROVED = "flags-all-unapproved"
+    IGNORES_SOAP_ACTION = "ignores-soap-action"
 
     @property
     def rule(self) -> str:
@@ -89,6 +90,7 @@ _RULES = {
     Fault.CONSUMER_DEPENDENT: "drops a record for consumers named in x-rivta-original-serviceconsumer-hsaid "
     "other than the certificate's, without any blocking configured",
     Fault.FLAGS_ALL_UNAPPROVED: "sends approvedForPatient false on records approved for the patient",
+    Fault.IGNORES_SOAP_ACTION: "answers requests whose SOAPAction header is missing or names another operation",
 }
 
 

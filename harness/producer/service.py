@@ -134,6 +134,9 @@ class ReferenceProducer:
         if logical_address is None and self.fault is not Fault.IGNORES_LOGICAL_ADDRESS:
             name = "LogicalAddress" if contract.profile is Profile.BP21 else "wsa:To"
             raise _SoapFaultAnswer("Client", f"The {name} header is missing or empty")
+        action = (request.header("soapaction") or "").strip().strip('"')
+        if self.fault is not Fault.IGNORES_SOAP_ACTION and action != contract.operation.soap_action:
+            raise _SoapFaultAnswer("Client", f"The SOAPAction does not name the operation {contract.operation.name}")
         if self.fault is Fault.REJECTS_EXTENSIONS and _has_foreign_element(payload, contract):
             raise _SoapFaultAnswer("Client", "Unexpected element in the request")
         if self.fault is not Fault.NO_FAULT_ON_INVALID_REQUEST:

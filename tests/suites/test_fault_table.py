@@ -51,6 +51,7 @@ EXPECTED_FAILURES: dict[Fault, set[str]] = {
     Fault.IGNORES_PATIENT_FILTER: {"tk.notes.personnummer", "tk.notes.samordningsnummer", "tk.notes.unknown-patient"},
     Fault.CONSUMER_DEPENDENT: {"tk.notes.consumer-independent"},
     Fault.FLAGS_ALL_UNAPPROVED: {"tk.notes.approved-true"},
+    Fault.IGNORES_SOAP_ACTION: {"rivta.soap-action"},
 }
 
 

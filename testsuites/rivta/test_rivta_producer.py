@@ -86,6 +86,20 @@ def test_request_without_routing_header_gets_an_error(rivta: Rivta) -> None:
     rivta.expect(findings, "a request without the routing header is answered as if it were valid")
 
 
+@pytest.mark.rivta_check("rivta.soap-action")
+def test_wrong_or_missing_soap_action_gets_an_error(rivta: Rivta) -> None:
+    action = rivta.contract.operation.soap_action
+    if not action:
+        raise NotApplicable("not applicable: the contract's WSDL gives this operation no soapAction")
+    wrong = f"{action.rpartition(':')[0]}:NoSuchOperation"
+    findings = []
+    for sent, what in ((wrong, f"SOAPAction {wrong!r}"), (None, "no SOAPAction header")):
+        exchange = rivta.answered(rivta.call(label=f"valid request with {what}", soap_action=sent))
+        if answers.error_answer_findings(exchange) and (exchange.status or 0) < 400:
+            findings.append(f"{exchange.label}: a normal answer (HTTP {exchange.status}), not a fault or HTTP error")
+    rivta.expect(findings, "the producer does not check the SOAPAction of the operation")
+
+
 @pytest.mark.rivta_check("rivta.fault-format")
 def test_faults_follow_the_rules(rivta: Rivta) -> None:
     invalid, missing, _ = rivta.error_calls()
