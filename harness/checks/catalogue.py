@@ -70,7 +70,9 @@ _TK = Suite.TK
 _CHECKS = (
     # -- generic RIVTA producer rules, run for every contract ---------------------------------
     CheckSpec("rivta.mutual-tls", "Ömsesidig TLS krävs", "Mutual TLS is required",
-              "Calls without a client certificate, or with one from an unrelated CA, are refused",
+              "Calls without a client certificate, with one from an unrelated CA, an expired one or one without "
+              "clientAuth are refused: a handshake alert, a connection closed without an answer, or HTTP "
+              "400/401/403/495/496 before any SOAP processing",
               "RIVTA BP 2.1 rule 6", _M, "2.5.3", producer_tls=True),
     CheckSpec("rivta.response-envelope", "Giltigt svar är SOAP 1.1 med HTTP 200", "Valid request gets HTTP 200 and a SOAP 1.1 envelope",
               "A valid request is answered with HTTP 200 and a SOAP 1.1 envelope whose Body holds exactly one element",

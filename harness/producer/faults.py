@@ -45,6 +45,7 @@ class Fault(StrEnum):
     CONSUMER_DEPENDENT = "consumer-dependent-answer"
     FLAGS_ALL_UNAPPROVED = "flags-all-unapproved"
     IGNORES_SOAP_ACTION = "ignores-soap-action"
+    ACCEPTS_EXPIRED_CLIENT_CERTIFICATE = "accepts-expired-client-certificate"
 
     @property
     def rule(self) -> str:
@@ -91,6 +92,7 @@ _RULES = {
     "other than the certificate's, without any blocking configured",
     Fault.FLAGS_ALL_UNAPPROVED: "sends approvedForPatient false on records approved for the patient",
     Fault.IGNORES_SOAP_ACTION: "answers requests whose SOAPAction header is missing or names another operation",
+    Fault.ACCEPTS_EXPIRED_CLIENT_CERTIFICATE: "accepts client certificates whose validity has ended (RIVTA BP rule 6)",
 }
 
 

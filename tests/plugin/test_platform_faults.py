@@ -7,18 +7,14 @@ platform does for routing and authorization problems.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
-from conftest import EXAMPLE_CONTRACT, PING_CONTRACT, REPO, reference_producer, tls_server
-from harness.certs import load_client_credentials
+from conftest import EXAMPLE_CONTRACT, PING_CONTRACT, REPO, forwarding_app, reference_producer, tls_server
 from harness.producer.httpserver import Request, Response
-from harness.transport.client import CONSUMER_HSA_HEADER, RivtaClient
+from harness.transport.client import CONSUMER_HSA_HEADER
 
 SUITES = str(REPO / "testsuites")
 OTHER_CONSUMER = "SE1234567890-OTH1"  # tk.GetClinicalNotes.other_consumer in the reference test data
-FORWARDED = ("content-type", "soapaction", CONSUMER_HSA_HEADER, "x-skltp-correlation-id")
 
 
 def vp_fault(code: str, fault: str) -> Response:
@@ -31,32 +27,13 @@ def vp_fault(code: str, fault: str) -> Response:
     return Response(500, body, [("Content-Type", "text/xml; charset=UTF-8")])
 
 
-def platform(pki, producer_url: str, rule: Callable[[Request], Response | None]):
-    """An NTjP stand-in: ``rule`` answers a call with a VP fault, or None to forward it."""
-    upstream = RivtaClient(
-        producer_url,
-        credentials=load_client_credentials(cert=pki.consumer_cert, key=pki.consumer_key),
-        ca_bundle=[pki.ca_bundle],
-    )
-
-    def app(request: Request) -> Response:
-        answer = rule(request)
-        if answer is not None:
-            return answer
-        headers = {name: request.header(name) for name in FORWARDED if request.header(name)}
-        exchange = upstream.post(request.body, headers, label="forwarded")
-        return Response(exchange.status or 502, exchange.response_body, list(exchange.response_headers))
-
-    return tls_server(app, pki), upstream
-
-
 def run_through_platform(pytester, pki, rule, *extra: str) -> dict[str, dict]:
     from harness.contracts import load_contracts
 
     contracts = [*load_contracts(EXAMPLE_CONTRACT), *load_contracts(PING_CONTRACT)]
     with reference_producer(pki, contracts) as producer:
-        stand_in, upstream = platform(pki, producer.url.replace("127.0.0.1", "localhost"), rule)
-        with stand_in as server, upstream:
+        app, upstream = forwarding_app(pki, producer.url.replace("127.0.0.1", "localhost"), rule)
+        with tls_server(app, pki) as server, upstream:
             recorder = pytester.inline_run(
                 SUITES, "-p", "no:cacheprovider",
                 "--producer-url", server.url.replace("127.0.0.1", "localhost"),

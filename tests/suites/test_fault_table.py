@@ -52,6 +52,7 @@ EXPECTED_FAILURES: dict[Fault, set[str]] = {
     Fault.CONSUMER_DEPENDENT: {"tk.notes.consumer-independent"},
     Fault.FLAGS_ALL_UNAPPROVED: {"tk.notes.approved-true"},
     Fault.IGNORES_SOAP_ACTION: {"rivta.soap-action"},
+    Fault.ACCEPTS_EXPIRED_CLIENT_CERTIFICATE: {"rivta.mutual-tls"},
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from harness.bundled import ping_contract
-from harness.checks import addressing, answers, faults
+from harness.checks import access, addressing, answers, faults
 from harness.checks.compare import differences
 from harness.checks.timing import latency_figures
 from harness.contracts import load_contracts
@@ -18,7 +18,6 @@ from harness.contracts.sample import sample_payload
 from harness.contracts.variants import with_extension
 from harness.results import NotApplicable, NotTested
 from harness.suite import Rivta
-from harness.transport.problems import ProblemKind
 
 CONCURRENT_CALLS = 10
 
@@ -32,18 +31,16 @@ def test_mutual_tls_is_required(rivta: Rivta) -> None:
     if rivta.session.options.via_ntjp:
         raise NotApplicable("not applicable: with --via-ntjp the platform, not the producer, terminates TLS")
     _valid_answer(rivta, "valid request with our function certificate")
-    anonymous = rivta.session.client_with(None)
-    unrelated = rivta.session.client_with(rivta.session.unrelated_credentials())
+    callers = [
+        ("without a client certificate", None),
+        ("with a certificate from an unrelated CA", rivta.session.unrelated_credentials()),
+        *rivta.session.unacceptable_credentials(),
+    ]
     findings = []
-    for client, what in (
-        (anonymous, "without a client certificate"),
-        (unrelated, "with a certificate from an unrelated CA"),
-    ):
-        with client:
+    for what, credentials in callers:
+        with rivta.session.client_with(credentials) as client:
             exchange = rivta.call(label=f"call {what}", client=client)
-        refused_at_handshake = exchange.problem is not None and exchange.problem.kind is ProblemKind.TLS_CLIENT_REJECTED
-        if not refused_at_handshake and exchange.status not in (401, 403):
-            findings.append(f"a call {what} was not refused (HTTP {exchange.status}, {exchange.problem or 'answered'})")
+        findings += access.acceptance_findings(exchange, what)
     rivta.expect(findings, "the producer accepts callers it cannot authenticate")
 
 
