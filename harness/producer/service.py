@@ -25,6 +25,7 @@ import time
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from lxml import etree
 
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 CONSUMER_HSA_HEADER = "x-rivta-original-serviceconsumer-hsaid"
 CORRELATION_HEADER = "x-skltp-correlation-id"
 REFERENCE_LOGICAL_ADDRESS = "SE1234567890-LA01"
+SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
 _MANGLED = str.maketrans(
     {"å": "a", "ä": "a", "ö": "o", "Å": "A", "Ä": "A", "Ö": "O", "<": " ", ">": " ", "&": "+", '"': "'"}
 )
@@ -158,7 +160,7 @@ class ReferenceProducer:
                 contract.operation.response_element,
                 {
                     "version": f"rivta-harness reference producer {__version__}",
-                    "pingDateTime": datetime.now().strftime("%Y%m%d%H%M%S"),
+                    "pingDateTime": datetime.now(SWEDISH_TIME).strftime("%Y%m%d%H%M%S"),  # TKB: Swedish time
                     "configuration/name": "producer",
                     "configuration/value": "rivta-harness reference producer",
                 },

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from lxml import etree
@@ -13,6 +15,7 @@ from harness.checks.compare import differences
 from harness.transport.exchange import Exchange
 
 ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+SWEDISH = ZoneInfo("Europe/Stockholm")
 
 
 def exchange(
@@ -130,7 +133,7 @@ def test_log_id_recommendation() -> None:
 
 
 def test_answers_compared_without_the_producers_clock() -> None:
-    now = datetime.now().strftime("%Y%m%d%H%M%S")
+    now = datetime.now(SWEDISH).strftime("%Y%m%d%H%M%S")
     first = etree.fromstring(f"<r><pingDateTime>{now}</pingDateTime><v>1</v><t>20190101120000</t></r>")
     second = etree.fromstring(f"<r><pingDateTime>{now[:-1]}0</pingDateTime><v>1</v><t>20190101120000</t></r>")
     assert differences(first, second) == []
@@ -138,6 +141,37 @@ def test_answers_compared_without_the_producers_clock() -> None:
     assert differences(first, third) == ["/r/v='1' vs /r/v='2'"]
     historic = etree.fromstring(f"<r><pingDateTime>{now}</pingDateTime><v>1</v><t>20190101120001</t></r>")
     assert differences(first, historic), "data timestamps are compared"
+
+
+@pytest.fixture
+def harness_in_new_york(monkeypatch: pytest.MonkeyPatch):
+    """The harness's own clock set to a zone hours away from Sweden's."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("harness_in_new_york")
+def test_timestamps_are_read_by_the_answers_zone_rules_not_the_harness_clock() -> None:
+    layouts = {
+        "TKB naive = Swedish local time": lambda m: m.astimezone(SWEDISH).strftime("%Y%m%d%H%M%S"),
+        "UTC Z": lambda m: m.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "offset": lambda m: m.astimezone(timezone(timedelta(hours=5, minutes=30))).isoformat(timespec="seconds"),
+        "naive ISO = Swedish local time": lambda m: m.astimezone(SWEDISH).strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+    now = datetime.now(UTC)
+    for what, layout in layouts.items():
+        first = etree.fromstring(f"<r><t>{layout(now)}</t></r>")
+        later = etree.fromstring(f"<r><t>{layout(now + timedelta(seconds=7))}</t></r>")
+        assert differences(first, later) == [], what
+    swedish = now.astimezone(SWEDISH)
+    harness_local = datetime.now().strftime("%Y%m%d%H%M%S")  # New York's clock: not "now" in Sweden
+    assert harness_local != swedish.strftime("%Y%m%d%H%M%S")
+    first = etree.fromstring(f"<r><t>{harness_local}</t></r>")
+    other = etree.fromstring(f"<r><t>{harness_local[:-1]}{(int(harness_local[-1]) + 1) % 10}</t></r>")
+    assert differences(first, other), "a naive timestamp is Swedish time, whatever the harness's own zone"
 
 
 def test_faultcode_names_who_got_it_wrong() -> None:
