@@ -110,7 +110,7 @@ class Rivta:
     def request(self, extra: Mapping[str, str] | None = None) -> etree._Element:
         """A valid request from the contract, the test data and ``extra``; proven valid before use."""
         payload = self._builder.build(self.contract.operation.request_element, self.overrides(extra))
-        findings = self.contract.schema.validate(payload)
+        findings = self.contract.schema_findings(payload)
         if findings:
             raise ConfigError(
                 f"the request built from the test data does not validate against {self.contract.key}: {findings[0]}",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from harness.contracts import defects
@@ -57,9 +57,16 @@ def load_package(path: Path, *, pattern_anchors: bool = False) -> LoadedPackage:
     problems: list[ContractError] = []
     graph = ImportGraph(package)
     compiled_from = _anchor_fixed(package, graph) if pattern_anchors else package
+    fixed_package: ContractPackage | None = None
     for wsdl in package.wsdls:
         try:
-            contracts.append(_load_one(package, compiled_from, graph, wsdl, pattern_anchors))
+            contract = _load_one(package, compiled_from, graph, wsdl, pattern_anchors)
+            if not pattern_anchors and any(w.code == "pattern-anchors" for w in contract.warnings):
+                # Compiled a second time with the defect read as anchors, to tell its findings apart.
+                fixed_package = fixed_package or _anchor_fixed(package, graph)
+                fixed = ContractSchema(fixed_package, graph.closure(wsdl).types_imports, contract.key)
+                contract = replace(contract, anchor_fixed_schema=fixed)
+            contracts.append(contract)
         except ContractError as exc:
             problems.append(exc)
     result = tuple(contracts)
