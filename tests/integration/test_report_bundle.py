@@ -170,6 +170,41 @@ def test_tampering_is_caught_and_named(pytester: pytest.Pytester, pki, capsys) -
     assert "chains to a trusted CA" not in " ".join(verify_bundle(bundle, [pki.unrelated_root_ca]).facts)
 
 
+def test_signer_without_subject_alt_name_verifies(pytester: pytest.Pytester, tmp_path) -> None:
+    """SITHS function certificates need not carry a subjectAltName; web-PKI rules would reject them."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    from harness.certs._build import Profile, ca, leaf, name
+
+    now = datetime.now(UTC)
+    validity = (now - timedelta(days=1), now + timedelta(days=30))
+    root = ca(name("Test Root CA", "RIVTA Harness Test"), None, validity, path_length=1)
+    function_ca = ca(name("Test Function CA", "RIVTA Harness Test"), root, validity, path_length=0)
+    key = ec.generate_private_key(ec.SECP384R1())
+    profile = Profile(
+        name("signer", "Vendor AB", "SE5565555555-ABCD"), (ExtendedKeyUsageOID.CLIENT_AUTH,), (), validity
+    )
+    cert = leaf(profile, key, function_ca)
+    pem = serialization.Encoding.PEM
+    (tmp_path / "signer.pem").write_bytes(cert.public_bytes(pem) + function_ca.cert.public_bytes(pem))
+    (tmp_path / "signer.key").write_bytes(
+        key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    (tmp_path / "root.pem").write_bytes(root.cert.public_bytes(pem))
+    run(pytester, "signed", "-k", "GetClinicalNotes and sla")
+    bundle = pytester.path / "signed"
+    sign_bundle(bundle, load_client_credentials(cert=tmp_path / "signer.pem", key=tmp_path / "signer.key"))
+    assert bundle.joinpath("manifest.json.jws").read_text(encoding="ascii").count(".") == 2
+    result = verify_bundle(bundle, [tmp_path / "root.pem"])
+    assert result.ok, result.problems
+    assert "signer's certificate chains to a trusted CA and was valid when it signed" in result.facts
+    assert any("SE5565555555-ABCD" in fact for fact in result.facts)
+
+
 def test_no_secret_reaches_the_bundle(pytester: pytest.Pytester, pki, example_contract, ping_contract) -> None:
     password = pki.consumer_password.read_text(encoding="utf-8").strip()
     os.environ["RIVTA_TEST_BUNDLE_PASSWORD"] = password
