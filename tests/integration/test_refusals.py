@@ -47,33 +47,27 @@ def refusing(refuse):
     return lambda request: refuse(request) if request.client_certificate is None else None
 
 
-@pytest.mark.parametrize("name", list(REFUSERS))
-def test_anonymous_call_refused_after_the_handshake_is_a_refusal(pki, example_contract, name) -> None:
-    def app(request):
-        if request.client_certificate is None:
-            return REFUSERS[name](request)
-        return Response(200, b"<ok/>", [("Content-Type", "text/xml")])
-
+def anonymous_call(app, pki, contract):
+    """One call without a client certificate to a server running ``app``."""
     with optional_client_certificate_server(app, pki) as server:
         url = server.url.replace("127.0.0.1", "localhost")
         with RivtaClient(url, ca_bundle=[pki.ca_bundle]) as anonymous:
-            exchange = anonymous.call(
-                example_contract, sample_payload(example_contract), logical_address="x", label="a"
-            )
+            return anonymous.call(contract, sample_payload(contract), logical_address="x", label="a")
+
+
+def answer(request):
+    return Response(200, b"<ok/>", [("Content-Type", "text/xml")])
+
+
+@pytest.mark.parametrize("name", list(REFUSERS))
+def test_anonymous_call_refused_after_the_handshake_is_a_refusal(pki, example_contract, name) -> None:
+    exchange = anonymous_call(lambda r: refusing(REFUSERS[name])(r) or answer(r), pki, example_contract)
     assert access.refusal(exchange) is not None
     assert access.acceptance_findings(exchange, "without a client certificate") == []
 
 
 def test_an_answer_is_not_a_refusal(pki, example_contract) -> None:
-    def answer(request):
-        return Response(200, b"<ok/>", [("Content-Type", "text/xml")])
-
-    with optional_client_certificate_server(answer, pki) as server:
-        url = server.url.replace("127.0.0.1", "localhost")
-        with RivtaClient(url, ca_bundle=[pki.ca_bundle]) as anonymous:
-            exchange = anonymous.call(
-                example_contract, sample_payload(example_contract), logical_address="x", label="a"
-            )
+    exchange = anonymous_call(answer, pki, example_contract)
     assert access.refusal(exchange) is None
     assert access.acceptance_findings(exchange, "without a client certificate") == [
         "a call without a client certificate was not refused (HTTP 200, HTTP 200: XML, but not a SOAP envelope)"
