@@ -48,7 +48,12 @@ EXPECTED_FAILURES: dict[Fault, set[str]] = {
     Fault.WRONG_FAULTCODE: {"rivta.fault-format"},
     Fault.ECHOES_CORRELATION_ID: {"rivta.fault-log-id"},
     Fault.HTTP_202_ANSWER: {"rivta.response-envelope", "rivta.ping"},
-    Fault.IGNORES_PATIENT_FILTER: {"tk.notes.personnummer", "tk.notes.samordningsnummer", "tk.notes.unknown-patient"},
+    Fault.IGNORES_PATIENT_FILTER: {
+        "tk.notes.personnummer",
+        "tk.notes.samordningsnummer",
+        "tk.notes.unknown-patient",
+        "rivta.concurrency",
+    },
     Fault.CONSUMER_DEPENDENT: {"tk.notes.consumer-independent"},
     Fault.FLAGS_ALL_UNAPPROVED: {"tk.notes.approved-true"},
     Fault.IGNORES_SOAP_ACTION: {"rivta.soap-action"},
