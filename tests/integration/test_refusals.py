@@ -9,7 +9,9 @@ certificate are forwarded to the reference producer.
 
 from __future__ import annotations
 
+import socket
 import ssl
+import threading
 
 import pytest
 
@@ -18,6 +20,7 @@ from harness.checks import access
 from harness.contracts.sample import sample_payload
 from harness.producer.httpserver import HttpsServer, ResetConnection, Response, server_context
 from harness.transport.client import RivtaClient
+from harness.transport.problems import ProblemKind
 
 SUITES = str(REPO / "testsuites")
 NGINX_400 = (
@@ -62,6 +65,31 @@ def answer(request):
 @pytest.mark.parametrize("name", list(REFUSERS))
 def test_anonymous_call_refused_after_the_handshake_is_a_refusal(pki, example_contract, name) -> None:
     exchange = anonymous_call(lambda r: refusing(REFUSERS[name])(r) or answer(r), pki, example_contract)
+    assert access.refusal(exchange) is not None
+    assert access.acceptance_findings(exchange, "without a client certificate") == []
+
+
+def test_close_right_after_the_handshake_without_an_alert_is_a_refusal(pki, example_contract) -> None:
+    """A TLS 1.3 server that finds no client certificate and closes, before reading any request."""
+    context = server_context(certfile=str(pki.producer_cert), keyfile=str(pki.producer_key), cafile=str(pki.ca_bundle))
+    context.verify_mode = ssl.CERT_OPTIONAL
+    context.minimum_version = ssl.TLSVersion.TLSv1_3
+    listener = socket.create_server(("127.0.0.1", 0))
+    handshakes: list[bool] = []
+
+    def serve_one() -> None:
+        raw, _ = listener.accept()
+        with context.wrap_socket(raw, server_side=True) as tls:
+            handshakes.append(tls.getpeercert() is None)  # handshake done, no certificate: close, no alert
+
+    server = threading.Thread(target=serve_one, daemon=True)
+    server.start()
+    url = f"https://localhost:{listener.getsockname()[1]}/x"
+    with listener, RivtaClient(url, ca_bundle=[pki.ca_bundle]) as anonymous:
+        exchange = anonymous.call(example_contract, sample_payload(example_contract), logical_address="x", label="a")
+        server.join(5)
+    assert handshakes == [True], "the handshake completed before the close"
+    assert (exchange.status, exchange.problem.kind) == (None, ProblemKind.RESET), "no alert, just a close"
     assert access.refusal(exchange) is not None
     assert access.acceptance_findings(exchange, "without a client certificate") == []
 
