@@ -96,11 +96,12 @@ _CHECKS = (
               "HTTP error, never a normal answer",
               "WS-I BP 1.1 R2744; RIVTA BP 2.1 (SOAPAction per operation)", _M, "2.2.3"),
     CheckSpec("rivta.fault-format", "SOAP fault enligt regelverket", "SOAP faults follow the rules",
-              "Every fault: HTTP 500, faultcode in the SOAP 1.1 namespace, a faultstring; no personal identity number "
-              "from the request, no stack trace, no internal host names",
+              "Every fault: HTTP 500, faultcode in the SOAP 1.1 namespace (soap:Client for a request the consumer got "
+              "wrong), a faultstring; no personal identity number from the request, no stack trace, no internal host names",
               "WS-I BP 1.1 R1126; TKB error handling (no personal data)", _M, "2.2.3", tf="1.7"),
     CheckSpec("rivta.fault-log-id", "SOAP fault med log-id", "SOAP faults carry a log id",
-              "Faults carry a log id (a UUID is recommended) that cannot be traced to the patient",
+              "Faults carry a log id of their own (a UUID is recommended; not the caller's correlation id echoed back) "
+              "that cannot be traced to the patient",
               "TKB error handling", _R, "2.2.3", tf="1.7"),
     CheckSpec("rivta.technical-fault", "Tekniskt fel ger SOAP fault utan personuppgifter", "Technical error gives a SOAP fault without personal data",
               "A technical error inside the producer is answered with a SOAP Fault carrying a log id and no personal "
