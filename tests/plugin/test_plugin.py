@@ -114,7 +114,7 @@ def test_xdist_keeps_each_checks_evidence_its_own(pytester: pytest.Pytester) -> 
         if check["id"] == "tk.notes.date-period":
             assert all(label.startswith("TF 1.2.1") for label in labels)
     junit = ET.parse(pytester.path / "junit.xml").getroot()
-    assert int(junit.find("testsuite").get("tests")) == 28
+    assert int(junit.find("testsuite").get("tests")) == 29
     assert int(junit.find("testsuite").get("skipped")) == 2
 
 

@@ -85,10 +85,14 @@ def test_every_fault_is_in_the_table() -> None:
     assert all(check in CATALOGUE for checks in EXPECTED_FAILURES.values() for check in checks)
 
 
+# Checks this table cannot show: the GetCareDocumentation 3 suite and TKB R3 need GCD 3 answers.
+PROVEN_ON_GCD3 = {c for c in CATALOGUE if c.startswith("tk.gcd3.")} | {"rivta.source-system-addressing"}
+
+
 def test_every_check_that_can_fail_is_shown_failing() -> None:
     """Only a manual check has no fault variant: a reviewer judges it, the harness never fails it."""
     shown = set().union(*EXPECTED_FAILURES.values())
-    assert set(CATALOGUE) - shown == {"rivta.technical-fault"}
+    assert set(CATALOGUE) - PROVEN_ON_GCD3 - shown == {"rivta.technical-fault"}
 
 
 def test_conformant_producer_passes_every_check(pytester: pytest.Pytester) -> None:
