@@ -84,3 +84,29 @@ def reference_producer(pki, contracts, *, fault=None, slow_seconds=2.0, latency_
         slow_seconds=slow_seconds,
         latency_ms=latency_ms,
     )
+
+
+def forwarding_app(pki, producer_url: str, rule):
+    """An app for ``tls_server`` that answers a call itself when ``rule(request)`` gives a Response,
+    and otherwise forwards it to ``producer_url`` with the session PKI's consumer certificate
+    (a platform or TLS-terminator stand-in). Returns (app, upstream client to close)."""
+    from harness.certs import load_client_credentials
+    from harness.producer.httpserver import Response
+    from harness.transport.client import CONSUMER_HSA_HEADER, CORRELATION_HEADER, RivtaClient
+
+    upstream = RivtaClient(
+        producer_url,
+        credentials=load_client_credentials(cert=pki.consumer_cert, key=pki.consumer_key),
+        ca_bundle=[pki.ca_bundle],
+    )
+    forwarded = ("content-type", "soapaction", CONSUMER_HSA_HEADER, CORRELATION_HEADER)
+
+    def app(request):
+        answer = rule(request)
+        if answer is not None:
+            return answer
+        headers = {name: request.header(name) for name in forwarded if request.header(name) is not None}
+        exchange = upstream.post(request.body, headers, label="forwarded")
+        return Response(exchange.status or 502, exchange.response_body, list(exchange.response_headers))
+
+    return app, upstream

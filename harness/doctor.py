@@ -1,18 +1,24 @@
-"""The communication test, step by step: DNS, TCP, TLS, client certificate, HTTP, one SOAP call.
+"""The communication test, step by step: DNS, TCP, TLS, client certificate, HTTP, SOAP, one real call.
 
 Each step either passes with the facts it established or fails with a classified problem
 and its fix; later steps are skipped after the first failure because they cannot say
 anything true. The TLS step uses a raw handshake with OpenSSL's message callback, which is
-the only way to know whether the producer *asked* for a client certificate at all.
+the only way to know whether the producer *asked* for a client certificate at all. The last
+step calls the selected contract with the given logical address, since PingForConfiguration
+answering says nothing about whether the contract is routed and served. The whole run has
+one bound (``deadline``): a producer that drips bytes cannot hold it, and the report names
+the step that hit the bound.
 """
 
 from __future__ import annotations
 
+import re
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -71,7 +77,8 @@ class DoctorReport:
         }
 
 
-STEP_NAMES = ("url", "dns", "tcp", "tls", "client certificate", "http", "soap call")
+STEP_NAMES = ("url", "dns", "tcp", "tls", "client certificate", "http", "soap call", "contract call")
+DEFAULT_DEADLINE = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,27 +91,64 @@ class DoctorInput:
     contract: Contract | None
     logical_address: str | None
     settings: TransportSettings
+    deadline: float = DEFAULT_DEADLINE
+
+
+StepRun = Callable[[DoctorInput, dict[str, object]], Step]
 
 
 def run_doctor(given: DoctorInput) -> DoctorReport:
-    """Run the steps in order, stopping at the first failure."""
+    """Run the steps in order, stopping at the first failure or when the run's bound is reached."""
     report = DoctorReport(given.url)
     state: dict[str, object] = {}
-    steps: list[Callable[[DoctorInput, dict[str, object]], Step]] = [
-        _url,
-        _dns,
-        _tcp,
-        _tls,
-        _client_certificate,
-        _http,
-        _soap_call,
-    ]
-    for run in steps:
-        step = run(given, state)
+    steps: list[StepRun] = [_url, _dns, _tcp, _tls, _client_certificate, _http, _soap_call, _contract_call]
+    ends = time.monotonic() + given.deadline
+    for name, run in zip(STEP_NAMES, steps, strict=True):
+        step = _bounded(name, run, given, state, ends)
         report.steps.append(step)
         if not step.passed:
             break
     return report
+
+
+def _bounded(name: str, run: StepRun, given: DoctorInput, state: dict[str, object], ends: float) -> Step:
+    """Run one step with the time left; a step still running at the bound is left behind, named."""
+    left = max(ends - time.monotonic(), 0.001)
+    limits = given.settings
+    capped = replace(
+        given,
+        settings=replace(
+            limits,
+            connect_timeout=min(limits.connect_timeout, left),
+            read_timeout=min(limits.read_timeout, left),
+            deadline=min(limits.deadline, left),
+        ),
+    )
+    outcome: list[Step | BaseException] = []
+
+    def work() -> None:
+        try:
+            outcome.append(run(capped, state))
+        except BaseException as exc:  # handed to the caller's thread below
+            outcome.append(exc)
+
+    worker = threading.Thread(target=work, name=f"doctor {name}", daemon=True)
+    worker.start()
+    worker.join(left)
+    if not outcome:
+        return Step(
+            name,
+            False,
+            problem=problem(
+                ProblemKind.DEADLINE,
+                f"bound of the whole doctor run: {given.deadline:g} s (--deadline)",
+                explanation=f"the doctor run reached its bound of {given.deadline:g} s during the {name} step",
+                fix="the producer is too slow or drips its answer; look at its log, or raise --deadline",
+            ),
+        )
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
 
 
 def _url(given: DoctorInput, state: dict[str, object]) -> Step:
@@ -121,7 +165,30 @@ def _url(given: DoctorInput, state: dict[str, object]) -> Step:
             ),
         )
     state["host"], state["port"] = parts.hostname, parts.port or 443
-    return Step("url", True, (f"host {parts.hostname}, port {parts.port or 443}",))
+    facts = [f"host {parts.hostname}, port {parts.port or 443}"]
+    if given.contract is not None:
+        facts += [f"warning: {c}" for c in url_contradictions(parts.path, given.contract)]
+    return Step("url", True, tuple(facts))
+
+
+def url_contradictions(path: str, contract: Contract) -> list[str]:
+    """Where the URL path contradicts the contract (RIVTA BP 2.1 rule 19: ``.../<Contract>/<major>/rivtabp21``)."""
+    found = []
+    segments = [s for s in path.split("/") if s]
+    lowered = [s.lower() for s in segments]
+    for index, segment in enumerate(lowered[:-1]):
+        following = segments[index + 1]
+        if segment == contract.name.lower() and following.isdigit() and int(following) != contract.major:
+            found.append(
+                f"the URL path names major version {following} of {contract.name}; the contract is {contract.version}"
+            )
+    profiles = [s for s in lowered if re.fullmatch(r"rivtabp2[01]", s)]
+    if profiles and profiles[-1] != contract.profile.value.lower():
+        found.append(
+            f"the URL path says {profiles[-1]}, but {contract.key} is {contract.profile.label} "
+            f"(the URL would end in {contract.profile.value.lower()})"
+        )
+    return found
 
 
 def _dns(given: DoctorInput, state: dict[str, object]) -> Step:
@@ -222,32 +289,52 @@ def _soap_call(given: DoctorInput, state: dict[str, object]) -> Step:
     ping = _ping_contract()
     target_namespace = given.contract.responder_namespace if given.contract else ping.responder_namespace
     address = given.logical_address or "unknown"
-    facts: list[str] = []
     with RivtaClient(
         given.url, credentials=given.credentials, ca_bundle=given.ca_bundle, settings=given.settings
     ) as client:
         payload = sample_payload(ping, {"serviceContractNamespace": target_namespace, "logicalAddress": address})
         exchange = client.call(ping, payload, logical_address=address, label="doctor: PingForConfiguration")
-        answer = exchange.envelope.payload if exchange.envelope else None
-        if answer is not None and answer.tag == ping.operation.response_element:
-            return Step("soap call", True, (f"PingForConfiguration answered in {exchange.timing.total_ms:.0f} ms",))
-        facts.append("PingForConfiguration not offered; calling the contract instead")
-        if given.contract is None:
-            failure = exchange.outcome or problem(ProblemKind.SOAP_FAULT, "unexpected answer to PingForConfiguration")
-            return Step("soap call", False, tuple(facts), failure)
-        contract = given.contract
-        exchange = client.call(
-            contract, sample_payload(contract), logical_address=address, label="doctor: sample request"
+    answer = exchange.envelope.payload if exchange.envelope else None
+    if answer is not None and answer.tag == ping.operation.response_element:
+        return Step("soap call", True, (f"PingForConfiguration answered in {exchange.timing.total_ms:.0f} ms",))
+    outcome = exchange.outcome
+    if given.contract is not None and outcome is not None and outcome.kind is ProblemKind.SOAP_FAULT:
+        return Step("soap call", True, (f"a SOAP answer, but PingForConfiguration is not offered ({outcome.detail})",))
+    return Step(
+        "soap call",
+        False,
+        problem=outcome or problem(ProblemKind.SOAP_FAULT, "unexpected answer to PingForConfiguration"),
+    )
+
+
+def _contract_call(given: DoctorInput, state: dict[str, object]) -> Step:
+    contract = given.contract
+    if contract is None or not given.logical_address:
+        return Step(
+            "contract call",
+            False,
+            problem=problem(
+                ProblemKind.SOAP_FAULT,
+                explanation="no real call was made: the contract or the logical address is not given",
+                fix="pass --contract PATH[::Name] and --logical-address HSA-ID, as for the run",
+            ),
         )
+    with RivtaClient(
+        given.url, credentials=given.credentials, ca_bundle=given.ca_bundle, settings=given.settings
+    ) as client:
+        label = f"doctor: {contract.operation.name} to {given.logical_address}"
+        exchange = client.call(contract, sample_payload(contract), logical_address=given.logical_address, label=label)
     if exchange.outcome is not None:
-        return Step("soap call", False, tuple(facts), exchange.outcome)
+        return Step("contract call", False, problem=exchange.outcome)
     answer = exchange.envelope.payload if exchange.envelope else None
     if answer is None or answer.tag != contract.operation.response_element:
         return Step(
-            "soap call",
+            "contract call",
             False,
-            tuple(facts),
-            problem(ProblemKind.SOAP_FAULT, explanation="the answer is not the contract's response element"),
+            problem=problem(ProblemKind.SOAP_FAULT, explanation="the answer is not the contract's response element"),
         )
-    facts.append(f"{contract.operation.name} answered in {exchange.timing.total_ms:.0f} ms")
-    return Step("soap call", True, tuple(facts))
+    return Step(
+        "contract call",
+        True,
+        (f"{contract.key} answered for {given.logical_address} in {exchange.timing.total_ms:.0f} ms",),
+    )

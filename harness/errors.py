@@ -11,6 +11,7 @@ non-conformance is never raised as one of these: it is a check failure with evid
     │   └── ContractDefect       the package loads but the contract itself is broken
     ├── CertificateError         credentials or CA bundles cannot be loaded or are unusable
     ├── TransportError           no usable answer from the producer (network, TLS, limits)
+    ├── PlatformFault            the NTjP platform answered (VP fault) instead of the producer
     ├── ProducerServerError      the reference producer could not start or serve
     └── ReportError              a report cannot be written, read, signed or verified
 """
@@ -51,6 +52,11 @@ class CertificateError(HarnessError):
 
 class TransportError(HarnessError):
     """The harness could not get a usable HTTP answer from the producer."""
+
+
+class PlatformFault(HarnessError):
+    """The NTjP platform answered a call with a VP fault: the producer was not heard, so the
+    check cannot judge it (its verdict is error, never failed, and never a correct rejection)."""
 
 
 class ProducerServerError(HarnessError):

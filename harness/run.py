@@ -342,6 +342,21 @@ class RunSession:
         pki = self.pki
         return load_client_credentials(cert=pki.consumer_unrelated_ca_cert, key=pki.consumer_unrelated_ca_key)
 
+    def unacceptable_credentials(self) -> list[tuple[str, ClientCredentials]]:
+        """Certificates from the producer's own trusted CA that it must still refuse: expired, no clientAuth.
+
+        Only the embedded producer trusts a CA whose key the harness holds; for a remote
+        producer such certificates cannot be made, and the list is empty.
+        """
+        if not self.options.embedded:
+            return []
+        self.start()
+        pki = self.pki
+        return [
+            ("with an expired certificate", load_client_credentials(cert=pki.consumer_expired_cert, key=pki.consumer_expired_key)),
+            ("with a certificate without clientAuth", load_client_credentials(cert=pki.consumer_wrong_eku_cert, key=pki.consumer_wrong_eku_key)),
+        ]  # fmt: skip
+
     def close(self) -> None:
         """Close clients, stop the embedded producer, delete throwaway keys."""
         if self._client is not None:

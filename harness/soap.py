@@ -100,6 +100,14 @@ def _text(element: etree._Element | None) -> str | None:
     return "".join(element.itertext()).strip()
 
 
+def _child(parent: etree._Element, local: str) -> etree._Element | None:
+    """The first child named ``local``: unqualified first, else in any namespace."""
+    found = parent.find(local)
+    if found is None:
+        found = next((c for c in parent if isinstance(c.tag, str) and xmlsafe.local_name(c) == local), None)
+    return found
+
+
 def _read_fault(fault: etree._Element, envelope_ns: str) -> SoapFault:
     if envelope_ns == SOAP12_ENV:
         code_element = fault.find(f"{{{SOAP12_ENV}}}Code/{{{SOAP12_ENV}}}Value")
@@ -107,13 +115,11 @@ def _read_fault(fault: etree._Element, envelope_ns: str) -> SoapFault:
         detail = _text(fault.find(f"{{{SOAP12_ENV}}}Detail"))
         actor = _text(fault.find(f"{{{SOAP12_ENV}}}Role"))
     else:
-        # SOAP 1.1 fault children are unqualified; tolerate qualified ones to describe them.
-        code_element = fault.find("faultcode")
-        if code_element is None:
-            code_element = fault.find(f"{{{SOAP11_ENV}}}faultcode")
-        string = _text(fault.find("faultstring"))
-        detail = _text(fault.find("detail"))
-        actor = _text(fault.find("faultactor"))
+        # SOAP 1.1 fault children are unqualified; read qualified ones too (<ns:faultstring>), to describe them.
+        code_element = _child(fault, "faultcode")
+        string = _text(_child(fault, "faultstring"))
+        detail = _text(_child(fault, "detail"))
+        actor = _text(_child(fault, "faultactor"))
     code = (_text(code_element) or "").strip()
     prefix = code.partition(":")[0] if ":" in code else None
     code_namespace = (code_element.nsmap.get(prefix) if code_element is not None else None) or ""

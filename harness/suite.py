@@ -18,10 +18,10 @@ from harness.contracts import Contract
 from harness.contracts.model import Profile
 from harness.contracts.sample import MessageBuilder
 from harness.contracts.variants import invalid_variants
-from harness.errors import ConfigError, TransportError
+from harness.errors import ConfigError, PlatformFault, TransportError
 from harness.results import CheckFailed, Manual, NotApplicable, NotTested
 from harness.run import RunSession
-from harness.transport.client import FROM_CERTIFICATE, RivtaClient, require_answer
+from harness.transport.client import FROM_CERTIFICATE, FROM_CONTRACT, RivtaClient, require_answer
 from harness.transport.exchange import Exchange
 from harness.transport.problems import ProblemKind
 
@@ -110,7 +110,7 @@ class Rivta:
     def request(self, extra: Mapping[str, str] | None = None) -> etree._Element:
         """A valid request from the contract, the test data and ``extra``; proven valid before use."""
         payload = self._builder.build(self.contract.operation.request_element, self.overrides(extra))
-        findings = self.contract.schema.validate(payload)
+        findings = self.contract.schema_findings(payload)
         if findings:
             raise ConfigError(
                 f"the request built from the test data does not validate against {self.contract.key}: {findings[0]}",
@@ -129,6 +129,7 @@ class Rivta:
         consumer_hsa_id: Any = FROM_CERTIFICATE,
         client: RivtaClient | None = None,
         profile: Profile | None = None,
+        soap_action: Any = FROM_CONTRACT,
     ) -> Exchange:
         """Send and record one call (``payload`` defaults to the test-data request)."""
         address = self.session.logical_address if logical_address is _DEFAULT else logical_address
@@ -139,18 +140,30 @@ class Rivta:
             label=label,
             consumer_hsa_id=consumer_hsa_id,
             profile=profile,
+            soap_action=soap_action,
         )
         self.record(exchange)
         return exchange
 
     def record(self, *exchanges: Exchange) -> None:
-        """Keep exchanges as this check's evidence; stop with an error if the producer was not reached."""
+        """Keep exchanges as this check's evidence; stop with an error if the producer was not reached.
+
+        A VP fault is the platform speaking, not the producer: whatever the check expected
+        (even an error answer), it cannot judge the producer from it, so the check ends error.
+        """
         self.exchanges.extend(exchanges)
         self.session.log_calls(*exchanges)
         for exchange in exchanges:
             problem = exchange.problem
             if exchange.status is None and problem is not None and problem.kind in UNREACHABLE:
                 raise TransportError(f"{exchange.label}: {problem.explanation}", hint=problem.fix)
+        for exchange in exchanges:
+            outcome = exchange.outcome
+            if outcome is not None and outcome.kind is ProblemKind.PLATFORM_FAULT:
+                raise PlatformFault(
+                    f"{exchange.label}: the NTjP platform answered instead of the producer, {outcome.explanation}",
+                    hint=outcome.fix,
+                )
 
     def answered(self, exchange: Exchange) -> Exchange:
         """The exchange if an HTTP answer came; otherwise the harness could not run (an error, not a verdict)."""
@@ -223,9 +236,10 @@ class Rivta:
             )
             for variant in variants
         ]
-        missing = [
-            client.call(self.contract, self.request(), logical_address=None, label="request without routing header")
-        ]
+        missing = []
+        if not self.session.options.via_ntjp:  # via NTjP the platform, not the producer, answers this call
+            label = "request without routing header"
+            missing.append(client.call(self.contract, self.request(), logical_address=None, label=label))
         return invalid, missing, notes
 
     # -- verdict helpers -----------------------------------------------------------------------

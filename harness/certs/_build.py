@@ -61,15 +61,16 @@ def leaf(profile: Profile, key: PkiKey, issuer: Issuer) -> x509.Certificate:
     """An end-entity certificate for ``key`` as ``profile`` describes, signed by ``issuer``."""
     # keyEncipherment only means something for RSA key transport, so EC keys do not get it.
     usage = _key_usage(digital_signature=True, key_encipherment=isinstance(key, rsa.RSAPrivateKey))
-    alt_names = x509.SubjectAlternativeName([_general_name(host) for host in profile.names])
-    return (
+    builder = (
         _builder(profile.subject, key, issuer, profile.validity)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(usage, critical=True)
         .add_extension(x509.ExtendedKeyUsage(profile.usages), critical=False)
-        .add_extension(alt_names, critical=False)
-        .sign(issuer.key, hashes.SHA256())
     )
+    if profile.names:  # SITHS function certificates need not carry a subjectAltName
+        alt_names = x509.SubjectAlternativeName([_general_name(host) for host in profile.names])
+        builder = builder.add_extension(alt_names, critical=False)
+    return builder.sign(issuer.key, hashes.SHA256())
 
 
 def _builder(subject: x509.Name, key: PkiKey, issuer: Issuer | None, validity: Validity) -> x509.CertificateBuilder:

@@ -70,7 +70,9 @@ _TK = Suite.TK
 _CHECKS = (
     # -- generic RIVTA producer rules, run for every contract ---------------------------------
     CheckSpec("rivta.mutual-tls", "Ömsesidig TLS krävs", "Mutual TLS is required",
-              "Calls without a client certificate, or with one from an unrelated CA, are refused",
+              "Calls without a client certificate, with one from an unrelated CA, an expired one or one without "
+              "clientAuth are refused: a handshake alert, a connection closed without an answer, or HTTP "
+              "400/401/403/495/496 before any SOAP processing",
               "RIVTA BP 2.1 rule 6", _M, "2.5.3", producer_tls=True),
     CheckSpec("rivta.response-envelope", "Giltigt svar är SOAP 1.1 med HTTP 200", "Valid request gets HTTP 200 and a SOAP 1.1 envelope",
               "A valid request is answered with HTTP 200 and a SOAP 1.1 envelope whose Body holds exactly one element",
@@ -89,12 +91,17 @@ _CHECKS = (
     CheckSpec("rivta.missing-logical-address", "Begäran utan LogicalAddress ger fel", "Request without LogicalAddress gets an error",
               "A request without the routing header gets a SOAP Fault (HTTP 500) or resultCode ERROR, never data",
               "RIVTA BP 2.1 (LogicalAddress header)", _M, "2.4.8"),
+    CheckSpec("rivta.soap-action", "Fel eller saknad SOAPAction ger fel", "Wrong or missing SOAPAction gets an error",
+              "A request whose SOAPAction HTTP header is missing or names another operation gets a SOAP Fault or an "
+              "HTTP error, never a normal answer",
+              "WS-I BP 1.1 R2744; RIVTA BP 2.1 (SOAPAction per operation)", _M, "2.2.3"),
     CheckSpec("rivta.fault-format", "SOAP fault enligt regelverket", "SOAP faults follow the rules",
-              "Every fault: HTTP 500, faultcode in the SOAP 1.1 namespace, a faultstring; no personal identity number "
-              "from the request, no stack trace, no internal host names",
+              "Every fault: HTTP 500, faultcode in the SOAP 1.1 namespace (soap:Client for a request the consumer got "
+              "wrong), a faultstring; no personal identity number from the request, no stack trace, no internal host names",
               "WS-I BP 1.1 R1126; TKB error handling (no personal data)", _M, "2.2.3", tf="1.7"),
     CheckSpec("rivta.fault-log-id", "SOAP fault med log-id", "SOAP faults carry a log id",
-              "Faults carry a log id (a UUID is recommended) that cannot be traced to the patient",
+              "Faults carry a log id of their own (a UUID is recommended; not the caller's correlation id echoed back) "
+              "that cannot be traced to the patient",
               "TKB error handling", _R, "2.2.3", tf="1.7"),
     CheckSpec("rivta.technical-fault", "Tekniskt fel ger SOAP fault utan personuppgifter", "Technical error gives a SOAP fault without personal data",
               "A technical error inside the producer is answered with a SOAP Fault carrying a log id and no personal "

@@ -1,30 +1,48 @@
-"""Comparing two answers as a reviewer would: same content, whatever the clock said."""
+"""Comparing two answers as a reviewer would: same content, whatever the clock said.
+
+A timestamp is read by the answer's own rules, never by the harness's clock: ``Z`` is UTC,
+``+hh:mm`` an offset, and a timestamp without a zone (TKB ``YYYYMMDDhhmmss``) is Swedish
+local time. So a run from a machine in another time zone masks the same values.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from lxml import etree
 
 from harness import xmlsafe
 
 ANSWER_TIME_WINDOW = timedelta(minutes=10)
+SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
+_TKB_TIMESTAMP = re.compile(r"\d{14}")
+
+
+def read_timestamp(text: str) -> datetime | None:
+    """An aware datetime for a TKB (``YYYYMMDDhhmmss``) or ISO 8601 timestamp, else None."""
+    try:
+        if _TKB_TIMESTAMP.fullmatch(text):
+            moment = datetime.strptime(text, "%Y%m%d%H%M%S")
+        elif len(text) >= 19 and text[10] == "T":
+            moment = datetime.fromisoformat(text)
+        else:
+            return None
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=SWEDISH_TIME)
 
 
 def _answer_time(text: str, now: datetime) -> bool:
     """True for a timestamp within minutes of now: the producer's clock, not its data."""
-    for layout, width in (("%Y%m%d%H%M%S", 14), ("%Y-%m-%dT%H:%M:%S", 19)):
-        try:
-            moment = datetime.strptime(text[:width], layout)
-        except ValueError:
-            continue
-        return abs(moment - now) <= ANSWER_TIME_WINDOW
-    return False
+    moment = read_timestamp(text)
+    return moment is not None and abs(moment - now) <= ANSWER_TIME_WINDOW
 
 
 def comparable(payload: etree._Element) -> list[tuple[str, str]]:
     """(path, text) of every element, with answer-time timestamps (e.g. pingDateTime) masked."""
-    now = datetime.now()
+    now = datetime.now(UTC)
     items = []
     for element in payload.iter():
         if not isinstance(element.tag, str):

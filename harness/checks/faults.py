@@ -6,6 +6,7 @@ import re
 
 from harness import personnummer
 from harness.namespaces import SOAP11_ENV
+from harness.transport.client import CORRELATION_HEADER
 from harness.transport.exchange import Exchange
 
 _STACK_TRACE = re.compile(
@@ -42,8 +43,12 @@ def request_identities(exchange: Exchange) -> list[str]:
     ]
 
 
-def fault_format_findings(exchange: Exchange) -> list[str]:
-    """HTTP 500, faultcode in the SOAP 1.1 namespace, a faultstring, and nothing it must not reveal."""
+def fault_format_findings(exchange: Exchange, *, expected_code: str | None = None) -> list[str]:
+    """HTTP 500, faultcode in the SOAP 1.1 namespace, a faultstring, and nothing it must not reveal.
+
+    ``expected_code`` is ``Client`` for a request the consumer got wrong and ``Server`` for a
+    producer-side error (SOAP 1.1 section 4.4.1; ``Client.Something`` refinements are allowed).
+    """
     envelope = exchange.envelope
     fault = envelope.fault if envelope is not None else None
     if fault is None:
@@ -54,6 +59,9 @@ def fault_format_findings(exchange: Exchange) -> list[str]:
         findings.append(f"{label}: SOAP Fault sent with HTTP {exchange.status}; WS-I BP R1126 requires 500")
     if fault.code_namespace != SOAP11_ENV:
         findings.append(f"{label}: faultcode {fault.code!r} is not a QName in the SOAP 1.1 envelope namespace")
+    elif expected_code and fault.code_local.partition(".")[0] != expected_code:
+        blame = "the consumer got wrong" if expected_code == "Client" else "the producer failed to handle"
+        findings.append(f"{label}: faultcode {fault.code!r} for a request {blame}; expected soap:{expected_code}")
     if not fault.string:
         findings.append(f"{label}: the fault has no faultstring")
     text = fault_text(exchange)
@@ -69,8 +77,14 @@ def fault_format_findings(exchange: Exchange) -> list[str]:
 
 
 def log_id_findings(exchange: Exchange) -> list[str]:
-    """A fault should carry a log id (a UUID is recommended)."""
+    """A fault should carry a log id (a UUID is recommended) of its own, not our correlation id echoed back."""
     text = fault_text(exchange)
-    if not text or _LOG_ID.search(text):
+    if not text:
+        return []
+    ours = (exchange.request_header(CORRELATION_HEADER) or "").lower()
+    found = [m.group(0) for m in _LOG_ID.finditer(text)]
+    if found and ours and all(ours in candidate.lower() for candidate in found):
+        return [f"{exchange.label}: the fault's only log id is our own {CORRELATION_HEADER} echoed back"]
+    if found:
         return []
     return [f"{exchange.label}: the fault carries no log id"]

@@ -51,10 +51,12 @@ def _package_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _load(args: argparse.Namespace) -> list[Contract]:
     loaded = load_package(args.path, pattern_anchors=args.pattern_anchors)
+    if not loaded.contracts:  # the first problem is the error line; the rest are warnings
+        for problem in loaded.problems[1:]:
+            print(f"rivta-harness: warning: {problem}", file=sys.stderr)
+        raise loaded.problems[0] if loaded.problems else ContractError(f"{args.path}: no contracts")
     for problem in loaded.problems:
         print(f"rivta-harness: warning: {problem}", file=sys.stderr)
-    if not loaded.contracts:
-        raise loaded.problems[0] if loaded.problems else ContractError(f"{args.path}: no contracts")
     return list(loaded.contracts)
 
 

@@ -7,23 +7,29 @@ import json
 
 from harness.cli.tls_options import add_tls_arguments, credentials_from, settings_from
 from harness.contracts.select import resolve_reference
-from harness.doctor import DoctorInput, run_doctor
+from harness.doctor import DEFAULT_DEADLINE, DoctorInput, run_doctor
+from harness.errors import ConfigError
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the ``doctor`` command."""
-    doctor = commands.add_parser("doctor", help="check DNS, TCP, TLS, client certificate, HTTP and one SOAP call")
-    doctor.add_argument("--producer-url", required=True, help="https URL of the producer (or of the platform)")
-    doctor.add_argument(
-        "--contract", metavar="PATH[::Name]", help="contract to call if PingForConfiguration is not offered"
+    doctor = commands.add_parser(
+        "doctor", help="check DNS, TCP, TLS, client certificate, HTTP, SOAP and one real call of the contract"
     )
+    doctor.add_argument("--producer-url", required=True, help="https URL of the producer (or of the platform)")
+    doctor.add_argument("--contract", metavar="PATH[::Name]", help="contract to make one real call of")
     doctor.add_argument("--logical-address", help="value of the LogicalAddress header")
     doctor.add_argument("--json", action="store_true", help="print the result as JSON")
+    doctor.add_argument(
+        "--deadline", type=float, default=DEFAULT_DEADLINE, metavar="S", help="bound of the whole run (default 30 s)"
+    )
     add_tls_arguments(doctor)
     doctor.set_defaults(handler=_doctor)
 
 
 def _doctor(args: argparse.Namespace) -> int:
+    if args.deadline <= 0:
+        raise ConfigError("--deadline must be a positive number of seconds")
     contract = resolve_reference(args.contract)[0] if args.contract else None
     report = run_doctor(
         DoctorInput(
@@ -33,6 +39,7 @@ def _doctor(args: argparse.Namespace) -> int:
             contract=contract,
             logical_address=args.logical_address,
             settings=settings_from(args),
+            deadline=args.deadline,
         )
     )
     if args.json:

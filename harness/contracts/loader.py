@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from lxml import etree
 
 from harness.contracts import defects
 from harness.contracts.imports import Closure, ImportGraph
@@ -18,8 +20,8 @@ from harness.contracts.model import Contract, Operation, Profile
 from harness.contracts.package import ContractPackage, open_package
 from harness.contracts.schema import ContractSchema
 from harness.contracts.wsdl import BoundOperation, read_operations
-from harness.errors import ContractError
-from harness.namespaces import LOGICAL_ADDRESS, WSA_TO, XSD, split_clark
+from harness.errors import ContractDefect, ContractError
+from harness.namespaces import LOGICAL_ADDRESS, WSA_TO, WSDL, XSD, split_clark
 
 _WSDL_NAMESPACE = re.compile(r"^urn:riv:(?P<domain>.+):(?P<name>[^:]+):(?P<major>\d+):(?P<profile>rivtabp2[01])$", re.I)
 _FILE_VERSION = re.compile(r"_(?P<major>\d+)\.(?P<minor>\d+)_rivtabp2[01]\.wsdl$", re.I)
@@ -57,9 +59,16 @@ def load_package(path: Path, *, pattern_anchors: bool = False) -> LoadedPackage:
     problems: list[ContractError] = []
     graph = ImportGraph(package)
     compiled_from = _anchor_fixed(package, graph) if pattern_anchors else package
+    fixed_package: ContractPackage | None = None
     for wsdl in package.wsdls:
         try:
-            contracts.append(_load_one(package, compiled_from, graph, wsdl, pattern_anchors))
+            contract = _load_one(package, compiled_from, graph, wsdl, pattern_anchors)
+            if not pattern_anchors and any(w.code == "pattern-anchors" for w in contract.warnings):
+                # Compiled a second time with the defect read as anchors, to tell its findings apart.
+                fixed_package = fixed_package or _anchor_fixed(package, graph)
+                fixed = ContractSchema(fixed_package, graph.closure(wsdl).types_imports, contract.key)
+                contract = replace(contract, anchor_fixed_schema=fixed)
+            contracts.append(contract)
         except ContractError as exc:
             problems.append(exc)
     result = tuple(contracts)
@@ -91,6 +100,7 @@ def _load_one(
     _refuse_inline_definitions(shown, root)
     # Compile before zeep reads the WSDL: a broken schema is a contract defect, said as such.
     schema = ContractSchema(compiled_from, closure.types_imports, shown)
+    _check_message_parts(shown, root, graph, closure)
     operations = read_operations(package, wsdl)
     first = operations[0]
     target_namespace = root.get("targetNamespace", "")
@@ -119,6 +129,30 @@ def _load_one(
         package=package.origin,
         pattern_anchors=pattern_anchors,
     )
+
+
+def _check_message_parts(shown: str, root: etree._Element, graph: ImportGraph, closure: Closure) -> None:
+    """Every wsdl:part names an element the contract's XSDs declare, or the contract is defective."""
+    declared = set()
+    for path in closure.files:
+        if path.lower().endswith(".xsd"):
+            schema = graph.tree(path)
+            namespace = schema.get("targetNamespace", "")
+            declared.update(f"{{{namespace}}}{e.get('name')}" for e in schema.iterchildren(f"{{{XSD}}}element"))
+    for message in root.iterchildren(f"{{{WSDL}}}message"):
+        for part in message.iterchildren(f"{{{WSDL}}}part"):
+            reference = part.get("element")
+            if not reference:
+                continue
+            prefix, _, local = reference.rpartition(":")
+            element = f"{{{part.nsmap.get(prefix or None, '')}}}{local}"
+            if element not in declared:
+                raise ContractDefect(
+                    f"{shown}, line {part.sourceline}: wsdl:part {part.get('name')!r} of message "
+                    f"{message.get('name')!r} names element {reference} ({element}), which the contract's XSDs "
+                    "do not define",
+                    hint="the contract is defective; report it to the contract owner",
+                )
 
 
 def _refuse_inline_definitions(shown: str, root: object) -> None:

@@ -7,6 +7,7 @@ is replaced so that every load goes through the confined package instead of disk
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import zeep
@@ -16,7 +17,7 @@ from zeep.transports import Transport
 from zeep.wsdl.bindings.soap import Soap11Binding
 
 from harness.contracts.package import ContractPackage
-from harness.errors import ContractError
+from harness.errors import ContractDefect, ContractError
 
 _SETTINGS = Settings(strict=True, forbid_dtd=True, forbid_entities=True, forbid_external=True)
 
@@ -50,12 +51,18 @@ def read_operations(package: ContractPackage, wsdl: str) -> tuple[BoundOperation
     """The SOAP 1.1 operations of one WSDL; raise ContractError when zeep cannot make sense of it."""
     shown = package.relative(wsdl)
     try:
-        document = zeep.wsdl.Document(wsdl, _PackageTransport(package), settings=_SETTINGS)
+        # zeep reports what it skips as UserWarnings; they must never reach the user's terminal.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            document = zeep.wsdl.Document(wsdl, _PackageTransport(package), settings=_SETTINGS)
     except ContractError:
         raise
     except (ZeepError, ValueError, KeyError, AttributeError, TypeError) as exc:
         reason = " ".join(str(exc).split()) or type(exc).__name__
         raise ContractError(f"{shown}: not a usable WSDL ({reason})", hint="fix the WSDL") from None
+    if caught:
+        reason = " ".join(str(caught[0].message).split())
+        raise ContractDefect(f"{shown}: the WSDL is defective ({reason})", hint="report it to the contract owner")
     operations = [
         _bound_operation(shown, name, operation)
         for binding in document.bindings.values()

@@ -38,6 +38,14 @@ class Fault(StrEnum):
     IGNORES_HEALTHCARE_PROVIDER_FILTER = "ignores-healthcare-provider-filter"
     DUPLICATE_RECORD_IDS = "duplicate-record-ids"
     BROKEN_CONTINUATION = "broken-continuation"
+    WRONG_FAULTCODE = "wrong-faultcode"
+    ECHOES_CORRELATION_ID = "echoes-correlation-id"
+    HTTP_202_ANSWER = "http-202-answer"
+    IGNORES_PATIENT_FILTER = "ignores-patient-filter"
+    CONSUMER_DEPENDENT = "consumer-dependent-answer"
+    FLAGS_ALL_UNAPPROVED = "flags-all-unapproved"
+    IGNORES_SOAP_ACTION = "ignores-soap-action"
+    ACCEPTS_EXPIRED_CLIENT_CERTIFICATE = "accepts-expired-client-certificate"
 
     @property
     def rule(self) -> str:
@@ -76,6 +84,15 @@ _RULES = {
     Fault.BROKEN_CONTINUATION: (
         "answers a hasMoreReference follow-up with the first page again (TKB 7.1.5 partial answers)"
     ),
+    Fault.WRONG_FAULTCODE: "answers requests the consumer got wrong with faultcode soap:Server instead of soap:Client",
+    Fault.ECHOES_CORRELATION_ID: "gives the caller's x-skltp-correlation-id as the fault's log id instead of its own",
+    Fault.HTTP_202_ANSWER: "answers valid requests with HTTP 202 Accepted instead of 200 (WS-I BP R1111)",
+    Fault.IGNORES_PATIENT_FILTER: "returns every patient's records, not only the requested patient's",
+    Fault.CONSUMER_DEPENDENT: "drops a record for consumers named in x-rivta-original-serviceconsumer-hsaid "
+    "other than the certificate's, without any blocking configured",
+    Fault.FLAGS_ALL_UNAPPROVED: "sends approvedForPatient false on records approved for the patient",
+    Fault.IGNORES_SOAP_ACTION: "answers requests whose SOAPAction header is missing or names another operation",
+    Fault.ACCEPTS_EXPIRED_CLIENT_CERTIFICATE: "accepts client certificates whose validity has ended (RIVTA BP rule 6)",
 }
 
 

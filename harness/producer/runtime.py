@@ -14,6 +14,8 @@ from harness.producer.fixtures import load_fixtures
 from harness.producer.httpserver import HttpsServer, server_context
 from harness.producer.service import REFERENCE_LOGICAL_ADDRESS, ReferenceProducer
 
+_NO_CHECK_TIME = 0x200000  # OpenSSL X509_V_FLAG_NO_CHECK_TIME: certificate validity dates are ignored
+
 
 @dataclass(frozen=True, slots=True)
 class ClientKit:
@@ -98,6 +100,8 @@ def start_reference_producer(
         cafile=str(certificates.client_ca),
         require_client_certificate=fault is not Fault.NO_CLIENT_AUTH,
     )
+    if fault is Fault.ACCEPTS_EXPIRED_CLIENT_CERTIFICATE:
+        context.verify_flags |= _NO_CHECK_TIME  # type: ignore[assignment]
     app = ReferenceProducer(
         contracts, load_fixtures(fixtures_dir), fault=fault, slow_seconds=slow_seconds, latency_ms=latency_ms
     )

@@ -25,6 +25,7 @@ import time
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from lxml import etree
 
@@ -42,7 +43,9 @@ from harness.soap import read_envelope
 log = logging.getLogger(__name__)
 
 CONSUMER_HSA_HEADER = "x-rivta-original-serviceconsumer-hsaid"
+CORRELATION_HEADER = "x-skltp-correlation-id"
 REFERENCE_LOGICAL_ADDRESS = "SE1234567890-LA01"
+SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
 _MANGLED = str.maketrans(
     {"å": "a", "ä": "a", "ö": "o", "Å": "A", "Ä": "A", "Ö": "O", "<": " ", ">": " ", "&": "+", '"': "'"}
 )
@@ -102,9 +105,10 @@ class ReferenceProducer:
             if request.method != "POST":
                 raise _SoapFaultAnswer("Client", "Only HTTP POST of SOAP 1.1 messages is supported")
             contract, payload, logical_address = self._read_request(request)
-            answer = self._answer(contract, payload, logical_address, request.header(CONSUMER_HSA_HEADER))
+            consumer = request.header(CONSUMER_HSA_HEADER)
+            answer = self._answer(contract, payload, logical_address, consumer, _on_behalf(request, consumer))
         except _SoapFaultAnswer as fault:
-            return self._fault_response(fault)
+            return self._fault_response(fault, request.header(CORRELATION_HEADER))
         return self._data_response(contract, answer)
 
     # -- reading the request ---------------------------------------------------------------
@@ -132,6 +136,9 @@ class ReferenceProducer:
         if logical_address is None and self.fault is not Fault.IGNORES_LOGICAL_ADDRESS:
             name = "LogicalAddress" if contract.profile is Profile.BP21 else "wsa:To"
             raise _SoapFaultAnswer("Client", f"The {name} header is missing or empty")
+        action = (request.header("soapaction") or "").strip().strip('"')
+        if self.fault is not Fault.IGNORES_SOAP_ACTION and action != contract.operation.soap_action:
+            raise _SoapFaultAnswer("Client", f"The SOAPAction does not name the operation {contract.operation.name}")
         if self.fault is Fault.REJECTS_EXTENSIONS and _has_foreign_element(payload, contract):
             raise _SoapFaultAnswer("Client", "Unexpected element in the request")
         if self.fault is not Fault.NO_FAULT_ON_INVALID_REQUEST:
@@ -141,14 +148,19 @@ class ReferenceProducer:
     # -- answering -------------------------------------------------------------------------
 
     def _answer(
-        self, contract: Contract, payload: etree._Element, logical_address: str | None, consumer: str | None
+        self,
+        contract: Contract,
+        payload: etree._Element,
+        logical_address: str | None,
+        consumer: str | None,
+        on_behalf: bool = False,
     ) -> etree._Element:
         if contract.name == "PingForConfiguration":
             return self._builders[contract.key].build(
                 contract.operation.response_element,
                 {
                     "version": f"rivta-harness reference producer {__version__}",
-                    "pingDateTime": datetime.now().strftime("%Y%m%d%H%M%S"),
+                    "pingDateTime": datetime.now(SWEDISH_TIME).strftime("%Y%m%d%H%M%S"),  # TKB: Swedish time
                     "configuration/name": "producer",
                     "configuration/value": "rivta-harness reference producer",
                 },
@@ -156,7 +168,7 @@ class ReferenceProducer:
         fixture = self._fixtures.get((contract.name, contract.major))
         if fixture is None:
             return copy.deepcopy(self._generated_answer(contract))
-        return self._filtered(fixture, payload, logical_address, consumer)
+        return self._filtered(fixture, payload, logical_address, consumer, on_behalf)
 
     def _generated_answer(self, contract: Contract) -> etree._Element:
         with self._lock:
@@ -167,12 +179,17 @@ class ReferenceProducer:
             return found
 
     def _filtered(
-        self, fixture: ContractFixture, request: etree._Element, logical_address: str | None, consumer: str | None
+        self,
+        fixture: ContractFixture,
+        request: etree._Element,
+        logical_address: str | None,
+        consumer: str | None,
+        on_behalf: bool = False,
     ) -> etree._Element:
         response = copy.deepcopy(fixture.response)
         records = [child for child in response if xmlsafe.local_name(child) == fixture.record]
         keep = records
-        if fixture.patient is not None:
+        if fixture.patient is not None and self.fault is not Fault.IGNORES_PATIENT_FILTER:
             keep = _matching(keep, fixture.patient, _requested(request, fixture.patient))
             if not keep and self.fault is Fault.NOTFOUND_AS_FAULT:
                 wanted = _requested(request, fixture.patient)
@@ -197,6 +214,11 @@ class ReferenceProducer:
                 keep = [r for r in keep if not hidden & set(_record_values(r, fixture.care_unit))]
         if self.fault is Fault.HIDES_UNAPPROVED:
             keep = [r for r in keep if "false" not in _descendant_texts(r, "approvedForPatient")]
+        if self.fault is Fault.FLAGS_ALL_UNAPPROVED:
+            for element in (e for r in keep for e in r.iter() if xmlsafe.local_name(e) == "approvedForPatient"):
+                element.text = "false"
+        if self.fault is Fault.CONSUMER_DEPENDENT and on_behalf:
+            keep = keep[:-1]
         if self.fault is Fault.CONCURRENCY_BUG:
             time.sleep(0.05)
             with self._lock:
@@ -269,10 +291,14 @@ class ReferenceProducer:
         content_type = (
             "text/xml; charset=ISO-8859-1" if self.fault is Fault.CHARSET_MISMATCH else "text/xml; charset=UTF-8"
         )
-        return Response(200, body, [("Content-Type", content_type)])
+        return Response(202 if self.fault is Fault.HTTP_202_ANSWER else 200, body, [("Content-Type", content_type)])
 
-    def _fault_response(self, fault: _SoapFaultAnswer) -> Response:
+    def _fault_response(self, fault: _SoapFaultAnswer, correlation_id: str | None = None) -> Response:
         log_id = str(uuid.uuid4())
+        if self.fault is Fault.ECHOES_CORRELATION_ID and correlation_id:
+            log_id = correlation_id
+        if self.fault is Fault.WRONG_FAULTCODE and fault.code == "Client":
+            fault.code = "Server"
         log.info("answering with a SOAP fault, log id %s: %s (%s)", log_id, fault.text, fault.detail or "-")
         if self.fault is Fault.HTML_ERROR_PAGE:
             page = (
@@ -317,6 +343,13 @@ def _soap12_fault(code: str, text: str) -> bytes:
         reason, clark(SOAP12_ENV, "Text"), {"{http://www.w3.org/XML/1998/namespace}lang": "en"}
     ).text = text
     return _envelope(fault, SOAP12_ENV)
+
+
+def _on_behalf(request: Request, consumer: str | None) -> bool:
+    """True when the consumer header names someone other than the client certificate's HSA-id."""
+    subject = (request.client_certificate or {}).get("subject", ())
+    own = {value for rdn in subject for key, value in rdn if key == "serialNumber"}  # type: ignore[attr-defined]
+    return bool(consumer) and consumer not in own
 
 
 def _requested(request: etree._Element, mapping: MatchFilter) -> list[str]:

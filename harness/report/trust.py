@@ -19,63 +19,58 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
-from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.verification import Criticality, ExtensionPolicy, PolicyBuilder, Store, VerificationError
+from joserfc import jws
+from joserfc.errors import JoseError
+from joserfc.jwk import ECKey, RSAKey
+from joserfc.registry import HeaderParameter
 
 from harness.certs import ClientCredentials, load_ca_bundle
 from harness.errors import ReportError
 from harness.report.bundle import MANIFEST, MANIFEST_FORMAT, SIGNATURE, bundle_files, read_document, sha256_file
 from harness.report.bundle import validate_document as validate_against_schema
 
-_EC_ALGORITHMS = {
-    "secp256r1": ("ES256", hashes.SHA256(), 32),
-    "secp384r1": ("ES384", hashes.SHA384(), 48),
-    "secp521r1": ("ES512", hashes.SHA512(), 66),
-}
-_RSA = ("RS256", hashes.SHA256())
+_EC_ALGORITHMS = {"secp256r1": "ES256", "secp384r1": "ES384", "secp521r1": "ES512"}
+_RSA = "RS256"
+# RFC 7515 leaves ``iat`` to the application; registered here so the strict header check keeps the rest out.
+_REGISTRY = jws.JWSRegistry(
+    header_registry={"iat": HeaderParameter("signing time, seconds since the epoch", "int")},
+    algorithms=[_RSA, *_EC_ALGORITHMS.values()],
+)
+_REGISTRY.max_header_length = 64 * 1024  # the x5c chain alone exceeds joserfc's 512-byte default
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+def _algorithm(key: object) -> str:
+    if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey):
+        return _RSA
+    if isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey) and key.curve.name in _EC_ALGORITHMS:
+        return _EC_ALGORITHMS[key.curve.name]
+    raise ReportError("the signing key must be RSA or EC P-256/384/521")
 
 
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+def _jwk(key: Any) -> RSAKey | ECKey:
+    return RSAKey.import_key(key) if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey) else ECKey.import_key(key)
 
 
 def sign_bundle(report_dir: Path, credentials: ClientCredentials) -> Path:
-    """Write ``manifest.json.jws``: a detached JWS over manifest.json by the given certificate."""
+    """Write ``manifest.json.jws``: a detached JWS (RFC 7515 appendix F) over manifest.json."""
     manifest_path = report_dir / MANIFEST
     if not manifest_path.is_file():
         raise ReportError(f"{manifest_path}: no manifest", hint="sign a report folder written by a run")
     key = credentials.private_key
     chain = credentials.chain
-    if isinstance(key, rsa.RSAPrivateKey):
-        alg, digest = _RSA
-    elif isinstance(key, ec.EllipticCurvePrivateKey) and key.curve.name in _EC_ALGORITHMS:
-        alg, digest, _ = _EC_ALGORITHMS[key.curve.name]
-    else:
-        raise ReportError("the signing key must be RSA or EC P-256/384/521")
     header = {
-        "alg": alg,
+        "alg": _algorithm(key),
         "cty": MANIFEST_FORMAT,
         "iat": int(time.time()),
         "x5c": [base64.b64encode(c.public_bytes(serialization.Encoding.DER)).decode("ascii") for c in chain],
-        "x5t#S256": _b64(chain[0].fingerprint(hashes.SHA256())),
+        "x5t#S256": base64.urlsafe_b64encode(chain[0].fingerprint(hashes.SHA256())).rstrip(b"=").decode("ascii"),
     }
-    protected = _b64(json.dumps(header, separators=(",", ":")).encode())
-    signing_input = f"{protected}.{_b64(manifest_path.read_bytes())}".encode("ascii")
-    if isinstance(key, rsa.RSAPrivateKey):
-        signature = key.sign(signing_input, padding.PKCS1v15(), digest)
-    else:
-        r, s = decode_dss_signature(key.sign(signing_input, ec.ECDSA(digest)))
-        size = _EC_ALGORITHMS[key.curve.name][2]
-        signature = r.to_bytes(size, "big") + s.to_bytes(size, "big")
+    signed = jws.serialize_compact(header, manifest_path.read_bytes(), _jwk(key), registry=_REGISTRY)
     path = report_dir / SIGNATURE
-    path.write_text(f"{protected}..{_b64(signature)}\n", encoding="ascii")
+    path.write_text(f"{jws.detach_content(signed)}\n", encoding="ascii")
     return path
 
 
@@ -99,31 +94,23 @@ def _check_signature(
     if not signature_path.is_file():
         result.problems.append(f"{SIGNATURE} is missing: the bundle is not signed")
         return None
+    text = signature_path.read_text(encoding="ascii", errors="replace").strip()
     try:
-        protected, payload, signature_text = signature_path.read_text(encoding="ascii").strip().split(".")
-        header: dict[str, Any] = json.loads(_unb64(protected))
+        header: dict[str, Any] = jws.extract_compact(text.encode("ascii"), registry=_REGISTRY).headers()
         chain = [x509.load_der_x509_certificate(base64.b64decode(c)) for c in header["x5c"]]
-        signature = _unb64(signature_text)
-    except (ValueError, KeyError, UnicodeDecodeError) as exc:
+    except (JoseError, ValueError, KeyError, TypeError) as exc:
         result.problems.append(f"{SIGNATURE} is not a detached JWS with an x5c chain ({exc})")
         return None
-    if payload:
+    if text.split(".")[1:2] != [""]:
         result.problems.append(f"{SIGNATURE} carries an attached payload; a detached signature was expected")
-    signing_input = f"{protected}.{_b64((report_dir / MANIFEST).read_bytes())}".encode("ascii")
     leaf = chain[0]
-    public_key = leaf.public_key()
     try:
-        if header.get("alg") == "RS256" and isinstance(public_key, rsa.RSAPublicKey):
-            public_key.verify(signature, signing_input, padding.PKCS1v15(), hashes.SHA256())
-        elif isinstance(public_key, ec.EllipticCurvePublicKey) and public_key.curve.name in _EC_ALGORITHMS:
-            alg, digest, size = _EC_ALGORITHMS[public_key.curve.name]
-            if header.get("alg") != alg or len(signature) != 2 * size:
-                raise InvalidSignature
-            der = encode_dss_signature(int.from_bytes(signature[:size], "big"), int.from_bytes(signature[size:], "big"))
-            public_key.verify(der, signing_input, ec.ECDSA(digest))
-        else:
-            raise InvalidSignature
-    except InvalidSignature:
+        if header.get("alg") != _algorithm(leaf.public_key()):
+            raise jws.BadSignatureError
+        jws.deserialize_compact(
+            text, _jwk(leaf.public_key()), registry=_REGISTRY, payload=(report_dir / MANIFEST).read_bytes()
+        )
+    except (JoseError, ReportError):
         result.problems.append(f"the signature does not match {MANIFEST}: the manifest was changed after signing")
         return None
     signed_at = datetime.fromtimestamp(int(header.get("iat", 0)), UTC)
@@ -142,7 +129,17 @@ def _check_chain(
     if not ca_bundle:
         result.facts.append("signer's certificate chain not checked: give --ca-bundle with the CAs you trust")
         return
-    verifier = PolicyBuilder().store(Store(load_ca_bundle(ca_bundle))).time(signed_at).build_client_verifier()
+    # A function certificate (SITHS) need not name a host: subjectAltName is allowed, not required.
+    leaf_policy = ExtensionPolicy.webpki_defaults_ee().may_be_present(
+        x509.SubjectAlternativeName, Criticality.AGNOSTIC, None
+    )
+    verifier = (
+        PolicyBuilder()
+        .store(Store(load_ca_bundle(ca_bundle)))
+        .time(signed_at)
+        .extension_policies(ca_policy=ExtensionPolicy.webpki_defaults_ca(), ee_policy=leaf_policy)
+        .build_client_verifier()
+    )
     try:
         verifier.verify(leaf, intermediates)
     except VerificationError as exc:

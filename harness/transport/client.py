@@ -42,6 +42,7 @@ class _Default:
 
 
 FROM_CERTIFICATE = _Default()
+FROM_CONTRACT = _Default()
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,13 +126,22 @@ class RivtaClient:
         correlation_id: str | None = None,
         profile: Profile | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        soap_action: str | _Default | None = FROM_CONTRACT,
     ) -> Exchange:
-        """Send a RIVTA request for ``contract``; ``payload`` is the body element or ready envelope bytes."""
+        """Send a RIVTA request for ``contract``; ``payload`` is the body element or ready envelope bytes.
+
+        ``soap_action`` replaces the operation's SOAPAction (None leaves the header out), to
+        test that the producer checks it.
+        """
         if isinstance(payload, bytes):
             body = payload
         else:
             body = request_envelope(contract, payload, logical_address=logical_address, profile=profile)
-        headers = {"Content-Type": CONTENT_TYPE, "SOAPAction": f'"{contract.operation.soap_action}"'}
+        action = contract.operation.soap_action if isinstance(soap_action, _Default) else soap_action
+        headers = {"Content-Type": CONTENT_TYPE}
+        if action is not None:
+            headers["SOAPAction"] = f'"{action}"'
+
         hsa_id = self.consumer_hsa_id if isinstance(consumer_hsa_id, _Default) else consumer_hsa_id
         if hsa_id:
             headers[CONSUMER_HSA_HEADER] = hsa_id

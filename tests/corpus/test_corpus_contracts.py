@@ -157,3 +157,38 @@ def test_real_messages_are_judged_as_the_index_says(corpus: Path, row: dict[str,
         if "with ^/$ stripped from xs:pattern: VALID" in row["validation"]:
             anchored = _contract_for(corpus, row, payload.tag, anchors=True)
             assert anchored.schema.validate(payload) == []
+            assert contract.schema_findings(payload) == [], "the contract's own defect is not the message's"
+
+
+@pytest.mark.parametrize("name", sorted(ANCHOR_DEFECT_SETS))
+def test_response_schema_check_does_not_blame_the_producer_for_the_anchor_defect(corpus: Path, name: str) -> None:
+    from datetime import UTC, datetime
+
+    from lxml import etree
+
+    from harness.checks.answers import response_schema_findings
+    from harness.namespaces import SOAP11_ENV
+    from harness.transport.exchange import Exchange
+
+    def answer(payload) -> Exchange:
+        body = f"<s:Envelope xmlns:s='{SOAP11_ENV}'><s:Body>{etree.tostring(payload).decode()}</s:Body></s:Envelope>"
+        return Exchange("valid request", "https://p", datetime.now(UTC), (), b"", 200, (), body.encode())
+
+    (contract,) = load_contracts(corpus / "contracts" / name)
+    (warning,) = [w for w in contract.warnings if w.code == "pattern-anchors"]
+    assert warning.file.endswith(".xsd")
+    assert warning.line, "the contract warning names the line"
+    builder = MessageBuilder(contract)
+    element = contract.operation.response_element
+    identity = next(
+        p.path
+        for p in builder.value_paths(element)
+        if p.path.rsplit("/", 1)[-1] in ("subject_of_care", "subjectOfCareId")
+    )
+    payload = builder.build(element, {identity: "191212129819"})
+    assert contract.schema.validate(payload), "read literally, the contract rejects a real personnummer"
+    assert response_schema_findings(contract, answer(payload)) == []
+    etree.SubElement(payload, f"{{{etree.QName(payload).namespace}}}unexpectedElement")
+    producer_defect = response_schema_findings(contract, answer(payload))
+    assert producer_defect, "the producer's own violations are still found"
+    assert not any("pattern" in f for f in producer_defect)

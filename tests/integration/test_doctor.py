@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from conftest import reference_producer, tls_server
+from conftest import EXAMPLE_CONTRACT, forwarding_app, reference_producer, tls_server
 from harness.cli import main
 from harness.doctor import DoctorInput, run_doctor
 from harness.producer.httpserver import Response
@@ -15,7 +15,7 @@ from harness.transport.client import TransportSettings
 from harness.transport.problems import ProblemKind
 
 
-def doctor(url, pki, credentials, contract=None):
+def doctor(url, pki, credentials, contract=None, **given):
     return run_doctor(
         DoctorInput(
             url=url,
@@ -23,7 +23,8 @@ def doctor(url, pki, credentials, contract=None):
             ca_bundle=(pki.ca_bundle,),
             contract=contract,
             logical_address="SE1234567890-LA01",
-            settings=TransportSettings(connect_timeout=2, read_timeout=2),
+            settings=given.pop("settings", TransportSettings(connect_timeout=2, read_timeout=2)),
+            **given,
         )
     )
 
@@ -39,17 +40,88 @@ def test_all_steps_pass_against_the_reference_producer(
     pki, client_credentials, example_contract, ping_contract
 ) -> None:
     with reference_producer(pki, [example_contract, ping_contract]) as producer:
-        report = doctor(producer.url.replace("127.0.0.1", "localhost"), pki, client_credentials)
-    assert report.ok
-    assert [s.name for s in report.steps] == ["url", "dns", "tcp", "tls", "client certificate", "http", "soap call"]
-    assert "PingForConfiguration answered" in report.steps[-1].facts[0]
-
-
-def test_falls_back_to_the_contract_without_ping(pki, client_credentials, example_contract) -> None:
-    with reference_producer(pki, [example_contract]) as producer:
         report = doctor(producer.url.replace("127.0.0.1", "localhost"), pki, client_credentials, example_contract)
     assert report.ok
-    assert report.steps[-1].facts[0] == "PingForConfiguration not offered; calling the contract instead"
+    assert [s.name for s in report.steps] == [
+        "url", "dns", "tcp", "tls", "client certificate", "http", "soap call", "contract call"
+    ]  # fmt: skip
+    assert "PingForConfiguration answered" in report.steps[-2].facts[0]
+    assert report.steps[-1].facts[0].startswith("GetClinicalNotes 1.1 (RIVTABP21) answered for SE1234567890-LA01")
+
+
+def test_ping_alone_is_not_enough(pki, client_credentials, example_contract, ping_contract) -> None:
+    """The contract itself is called with the logical address, even when PingForConfiguration answers."""
+    with reference_producer(pki, [ping_contract]) as producer:
+        url = producer.url.replace("127.0.0.1", "localhost")
+        without_contract = doctor(url, pki, client_credentials)
+        contract_not_served = doctor(url, pki, client_credentials, example_contract)
+    step = failing(without_contract)
+    assert step.name == "contract call"
+    assert "pass --contract" in step.problem.fix
+    step = failing(contract_not_served)
+    assert (step.name, step.problem.kind) == ("contract call", ProblemKind.SOAP_FAULT)
+    assert "Unknown operation GetClinicalNotes" in step.problem.detail
+
+
+def test_calls_the_contract_without_ping(pki, client_credentials, example_contract) -> None:
+    seen = []
+    with reference_producer(pki, [example_contract]) as producer:
+        app, upstream = forwarding_app(
+            pki, producer.url.replace("127.0.0.1", "localhost"), lambda r: seen.append(r.body) and None
+        )
+        with tls_server(app, pki) as server, upstream:
+            report = doctor(server.url.replace("127.0.0.1", "localhost"), pki, client_credentials, example_contract)
+    assert report.ok
+    assert report.steps[-2].facts[0].startswith("a SOAP answer, but PingForConfiguration is not offered")
+    contract_calls = [body for body in seen if b"GetClinicalNotes>" in body or b"GetClinicalNotes " in body]
+    assert contract_calls, "one real call of the contract was made"
+    assert b"<riv:LogicalAddress>SE1234567890-LA01</riv:LogicalAddress>" in contract_calls[-1]
+
+
+@pytest.mark.parametrize(
+    ("path", "warning"),
+    [
+        ("/example/GetClinicalNotes/2/rivtabp21", "names major version 2 of GetClinicalNotes; the contract is 1.1"),
+        ("/example/GetClinicalNotes/1/rivtabp20", "says rivtabp20, but GetClinicalNotes 1.1 (RIVTABP21) is RIVTA BP 2.1"),
+        ("/example/GetClinicalNotes/1/rivtabp21", None),
+    ],
+)  # fmt: skip
+def test_url_path_that_contradicts_the_contract_is_named(pki, client_credentials, example_contract, ping_contract, path, warning) -> None:  # fmt: skip
+    with reference_producer(pki, [example_contract, ping_contract]) as producer:
+        url = producer.url.replace("127.0.0.1", "localhost") + path
+        report = doctor(url, pki, client_credentials, example_contract)
+    warnings = [fact for fact in report.steps[0].facts if fact.startswith("warning: ")]
+    assert report.ok, "a contradicting path is said, not failed: producers may serve any path"
+    if warning is None:
+        assert warnings == []
+    else:
+        assert len(warnings) == 1
+        assert warning in warnings[0]
+
+
+def test_one_bound_for_the_whole_run_names_the_step_that_hit_it(pki, client_credentials, example_contract) -> None:
+    """A producer that sends one body byte every 5 s cannot hold the run past --deadline."""
+    import time
+
+    def drip(request):
+        def chunks():
+            for _ in range(100):
+                yield b"<"
+                time.sleep(5)
+
+        return Response(200, headers=[("Content-Type", "text/xml")], chunks=chunks(), declared_length=100)
+
+    with tls_server(drip, pki) as server:
+        started = time.monotonic()
+        report = doctor(
+            server.url.replace("127.0.0.1", "localhost"), pki, client_credentials, example_contract,
+            settings=TransportSettings(), deadline=4.0,
+        )  # fmt: skip
+        elapsed = time.monotonic() - started
+    assert elapsed < 4.5
+    step = failing(report)
+    assert (step.name, step.problem.kind) == ("http", ProblemKind.DEADLINE)
+    assert step.problem.explanation == "the doctor run reached its bound of 4 s during the http step"
 
 
 def test_server_that_does_not_request_a_client_certificate(pki, client_credentials) -> None:
@@ -102,12 +174,20 @@ def test_cli_prints_marks_and_json(pki, example_contract, ping_contract, capsys)
     with reference_producer(pki, [example_contract, ping_contract]) as producer:
         url = producer.url.replace("127.0.0.1", "localhost")
         common = ["doctor", "--producer-url", url, "--cert", str(pki.consumer_cert), "--key", str(pki.consumer_key)]
+        common += [
+            "--contract",
+            str(EXAMPLE_CONTRACT),
+            "--logical-address",
+            producer.logical_address,
+            "--deadline",
+            "20",
+        ]
         exit_ok = main([*common, "--ca-bundle", str(pki.ca_bundle)])
         text = capsys.readouterr().out
         exit_json = main([*common, "--ca-bundle", str(pki.unrelated_root_ca), "--json"])
         result = json.loads(capsys.readouterr().out)
     assert exit_ok == 0
-    assert text.count("✓") == 7
+    assert text.count("✓") == 8
     assert "All steps passed." in text
     assert exit_json == 1
     assert result["ok"] is False

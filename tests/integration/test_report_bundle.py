@@ -30,13 +30,13 @@ def test_conformant_run(pytester: pytest.Pytester) -> None:
     assert document["outcome"] == "pending review", "TF 1.7 (technical fault) waits for a reviewer"
     assert document["outcome_detail"]["text"]["en"] == "1 manual check"
     assert document["totals"] == {
-        "passed": 26, "failed": 0, "error": 0, "not applicable": 1, "not tested": 0, "manual": 1, "total": 28,
+        "passed": 27, "failed": 0, "error": 0, "not applicable": 1, "not tested": 0, "manual": 1, "total": 29,
     }  # fmt: skip
     assert document["run"]["complete"] is True
     assert document["client_certificate"]["hsa_id"] == "SE1234567890-HRN1"
     assert "SE1234567890-PRD1" in document["producer"]["certificate"]["subject"]
     assert document["sla"]["calls"] > 30, "every answered call, each once"
-    assert document["sla"]["faults"]["calls"] == 3, "the shared error calls, counted once, apart from data answers"
+    assert document["sla"]["faults"]["calls"] == 5, "error and SOAPAction calls, each once, apart from data answers"
     sla_check = next(c for c in document["checks"] if c["id"] == "rivta.sla")
     assert sla_check["measurements"]["answers"]["calls"] == document["sla"]["calls"]
     assert document["sla"]["max_s"] >= document["sla"]["p95_s"] >= 0
@@ -113,7 +113,7 @@ def test_interrupted_run_still_writes_the_report(pytester: pytest.Pytester) -> N
     assert "interrupted" in document["run"]["interruption"]
     assert document["outcome"] == "incomplete"
     not_run = [c for c in document["checks"] if c["verdict"] == "not tested"]
-    assert len(not_run) == 28 - 9
+    assert len(not_run) == 29 - 9
     assert all("interrupted" in c["message"] for c in not_run)
     assert document["totals"]["passed"] == 9
 
@@ -134,7 +134,7 @@ def test_personal_ids_masked_and_real_looking_ones_flagged(pytester: pytest.Pyte
     assert "19121212****" in text
     assert masked["warnings"] == []
     assert masked["run"]["complete"] is False, "a run narrowed with -k is not a full self-declaration"
-    assert masked["run"]["interruption"].startswith("partial run: 27 checks were deselected")
+    assert masked["run"]["interruption"].startswith("partial run: 28 checks were deselected")
     flagged = run(pytester, "flagged", "--set", "patientId/extension=191212121212", "-k", "one_soap11_body")
     assert any("19121212****" in w and "outside Skatteverket's test series" in w for w in flagged["warnings"])
     assert not any("191212121212" in w for w in flagged["warnings"])
@@ -168,6 +168,41 @@ def test_tampering_is_caught_and_named(pytester: pytest.Pytester, pki, capsys) -
     (bundle / "evidence/extra.json").write_text("{}")
     assert "evidence/extra.json: not listed in the manifest" in " ".join(verify_bundle(bundle).problems)
     assert "chains to a trusted CA" not in " ".join(verify_bundle(bundle, [pki.unrelated_root_ca]).facts)
+
+
+def test_signer_without_subject_alt_name_verifies(pytester: pytest.Pytester, tmp_path) -> None:
+    """SITHS function certificates need not carry a subjectAltName; web-PKI rules would reject them."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    from harness.certs._build import Profile, ca, leaf, name
+
+    now = datetime.now(UTC)
+    validity = (now - timedelta(days=1), now + timedelta(days=30))
+    root = ca(name("Test Root CA", "RIVTA Harness Test"), None, validity, path_length=1)
+    function_ca = ca(name("Test Function CA", "RIVTA Harness Test"), root, validity, path_length=0)
+    key = ec.generate_private_key(ec.SECP384R1())
+    profile = Profile(
+        name("signer", "Vendor AB", "SE5565555555-ABCD"), (ExtendedKeyUsageOID.CLIENT_AUTH,), (), validity
+    )
+    cert = leaf(profile, key, function_ca)
+    pem = serialization.Encoding.PEM
+    (tmp_path / "signer.pem").write_bytes(cert.public_bytes(pem) + function_ca.cert.public_bytes(pem))
+    (tmp_path / "signer.key").write_bytes(
+        key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    (tmp_path / "root.pem").write_bytes(root.cert.public_bytes(pem))
+    run(pytester, "signed", "-k", "GetClinicalNotes and sla")
+    bundle = pytester.path / "signed"
+    sign_bundle(bundle, load_client_credentials(cert=tmp_path / "signer.pem", key=tmp_path / "signer.key"))
+    assert bundle.joinpath("manifest.json.jws").read_text(encoding="ascii").count(".") == 2
+    result = verify_bundle(bundle, [tmp_path / "root.pem"])
+    assert result.ok, result.problems
+    assert "signer's certificate chains to a trusted CA and was valid when it signed" in result.facts
+    assert any("SE5565555555-ABCD" in fact for fact in result.facts)
 
 
 def test_no_secret_reaches_the_bundle(pytester: pytest.Pytester, pki, example_contract, ping_contract) -> None:

@@ -87,8 +87,12 @@ def test_consumer_header_can_be_overridden_or_left_out(pki, client_credentials, 
     with tls_server(app, pki) as server, client_for(server, pki, client_credentials) as client:
         client.call(example_contract, b"<x/>", logical_address=None, label="a", consumer_hsa_id="SE1234567890-OTHR")
         client.call(example_contract, b"<x/>", logical_address=None, label="b", consumer_hsa_id=None)
+        client.call(example_contract, b"<x/>", logical_address=None, label="c", soap_action="urn:x:Other")
+        client.call(example_contract, b"<x/>", logical_address=None, label="d", soap_action=None)
     assert headers[0][CONSUMER_HSA_HEADER] == "SE1234567890-OTHR"
     assert CONSUMER_HSA_HEADER not in headers[1]
+    assert headers[2]["soapaction"] == '"urn:x:Other"'
+    assert "soapaction" not in headers[3]
 
 
 @pytest.mark.parametrize(

@@ -100,7 +100,7 @@ def test_xdist_keeps_each_checks_evidence_its_own(pytester: pytest.Pytester) -> 
     result = pytester.runpytest_subprocess(SUITES, "-n", "2", "--report-dir", "out", "--junitxml", "junit.xml")
     assert result.ret == pytest.ExitCode.OK
     report = json.loads((pytester.path / "out/self-declaration.json").read_text(encoding="utf-8"))
-    assert report["totals"]["passed"] == 26
+    assert report["totals"]["passed"] == 27
     assert report["run"]["complete"] is True
     for check in report["checks"]:
         if check["evidence"] is None:
@@ -114,7 +114,7 @@ def test_xdist_keeps_each_checks_evidence_its_own(pytester: pytest.Pytester) -> 
         if check["id"] == "tk.notes.date-period":
             assert all(label.startswith("TF 1.2.1") for label in labels)
     junit = ET.parse(pytester.path / "junit.xml").getroot()
-    assert int(junit.find("testsuite").get("tests")) == 28
+    assert int(junit.find("testsuite").get("tests")) == 29
     assert int(junit.find("testsuite").get("skipped")) == 2
 
 

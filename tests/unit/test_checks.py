@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from lxml import etree
@@ -12,6 +15,7 @@ from harness.checks.compare import differences
 from harness.transport.exchange import Exchange
 
 ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+SWEDISH = ZoneInfo("Europe/Stockholm")
 
 
 def exchange(
@@ -129,7 +133,7 @@ def test_log_id_recommendation() -> None:
 
 
 def test_answers_compared_without_the_producers_clock() -> None:
-    now = datetime.now().strftime("%Y%m%d%H%M%S")
+    now = datetime.now(SWEDISH).strftime("%Y%m%d%H%M%S")
     first = etree.fromstring(f"<r><pingDateTime>{now}</pingDateTime><v>1</v><t>20190101120000</t></r>")
     second = etree.fromstring(f"<r><pingDateTime>{now[:-1]}0</pingDateTime><v>1</v><t>20190101120000</t></r>")
     assert differences(first, second) == []
@@ -137,3 +141,75 @@ def test_answers_compared_without_the_producers_clock() -> None:
     assert differences(first, third) == ["/r/v='1' vs /r/v='2'"]
     historic = etree.fromstring(f"<r><pingDateTime>{now}</pingDateTime><v>1</v><t>20190101120001</t></r>")
     assert differences(first, historic), "data timestamps are compared"
+
+
+@pytest.fixture
+def harness_in_new_york(monkeypatch: pytest.MonkeyPatch):
+    """The harness's own clock set to a zone hours away from Sweden's."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("harness_in_new_york")
+def test_timestamps_are_read_by_the_answers_zone_rules_not_the_harness_clock() -> None:
+    layouts = {
+        "TKB naive = Swedish local time": lambda m: m.astimezone(SWEDISH).strftime("%Y%m%d%H%M%S"),
+        "UTC Z": lambda m: m.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "offset": lambda m: m.astimezone(timezone(timedelta(hours=5, minutes=30))).isoformat(timespec="seconds"),
+        "naive ISO = Swedish local time": lambda m: m.astimezone(SWEDISH).strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+    now = datetime.now(UTC)
+    for what, layout in layouts.items():
+        first = etree.fromstring(f"<r><t>{layout(now)}</t></r>")
+        later = etree.fromstring(f"<r><t>{layout(now + timedelta(seconds=7))}</t></r>")
+        assert differences(first, later) == [], what
+    swedish = now.astimezone(SWEDISH)
+    harness_local = datetime.now().strftime("%Y%m%d%H%M%S")  # New York's clock: not "now" in Sweden
+    assert harness_local != swedish.strftime("%Y%m%d%H%M%S")
+    first = etree.fromstring(f"<r><t>{harness_local}</t></r>")
+    other = etree.fromstring(f"<r><t>{harness_local[:-1]}{(int(harness_local[-1]) + 1) % 10}</t></r>")
+    assert differences(first, other), "a naive timestamp is Swedish time, whatever the harness's own zone"
+
+
+def test_faultcode_names_who_got_it_wrong() -> None:
+    client = exchange(fault("bad request (log id 1b4e28ba-2fa1-11d2-883f-0016d3cca427)"), status=500)
+    server = exchange(fault("bad request", code="s:Server"), status=500)
+    refined = exchange(fault("bad request", code="s:Client.Validation"), status=500)
+    assert faults.fault_format_findings(client, expected_code="Client") == []
+    assert faults.fault_format_findings(refined, expected_code="Client") == []
+    assert faults.fault_format_findings(server, expected_code="Client") == [
+        "call: faultcode 's:Server' for a request the consumer got wrong; expected soap:Client"
+    ]
+    assert "expected soap:Server" in faults.fault_format_findings(client, expected_code="Server")[0]
+    assert faults.fault_format_findings(server) == [], "without an expectation either code is accepted"
+
+
+def test_namespace_qualified_faultstring_is_read() -> None:
+    qualified = soap(
+        "<s:Fault><s:faultcode>s:Client</s:faultcode><s:faultstring>bad (log id A1B2C3D4E5)</s:faultstring></s:Fault>"
+    )
+    read = exchange(qualified, status=500).envelope.fault
+    assert (read.string, read.code_local) == ("bad (log id A1B2C3D4E5)", "Client")
+    assert "no faultstring" not in " ".join(faults.fault_format_findings(exchange(qualified, status=500)))
+
+
+def test_our_correlation_id_echoed_back_is_not_a_log_id() -> None:
+    ours = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    echoed = Exchange(
+        label="call",
+        url="https://producer",
+        started_at=datetime.now(UTC),
+        request_headers=(("x-skltp-correlation-id", ours),),
+        request_body=b"",
+        status=500,
+        response_headers=(("content-type", "text/xml; charset=UTF-8"),),
+        response_body=fault(f"failed (log id {ours})"),
+    )
+    assert faults.log_id_findings(echoed) == [
+        "call: the fault's only log id is our own x-skltp-correlation-id echoed back"
+    ]
+    own = fault(f"failed (log id 1b4e28ba-2fa1-11d2-883f-0016d3cca427, correlation {ours})")
+    assert faults.log_id_findings(replace(echoed, response_body=own)) == []

@@ -168,6 +168,27 @@ def test_schema_that_does_not_compile_is_a_contract_defect(example_copy: Path) -
         load_contracts(example_copy)
 
 
+def test_message_part_naming_an_undefined_element_is_one_line_naming_file_part_and_element(
+    example_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Runs with filterwarnings=error: a library UserWarning would fail it before the defect is named."""
+    from harness.cli import main
+
+    edit(
+        example_copy / EXAMPLE_WSDL, 'element="tjsr:GetClinicalNotesResponse"', 'element="tjsr:GetClinicalNotesAnswer"'
+    )
+    with pytest.raises(ContractDefect) as raised:
+        load_contracts(example_copy)
+    message = str(raised.value)
+    assert message.startswith(f"{EXAMPLE_WSDL}, line 31: wsdl:part 'parameters' of message 'GetClinicalNotesResponse'")
+    assert "names element tjsr:GetClinicalNotesAnswer" in message
+    assert "which the contract's XSDs do not define" in message
+    assert main(["contracts", "list", str(example_copy)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1, captured.err
+    assert "Warning" not in captured.err
+
+
 def test_missing_path_and_non_package_inputs(tmp_path: Path) -> None:
     with pytest.raises(ContractError, match="no such file or folder"):
         load_contracts(tmp_path / "nope")

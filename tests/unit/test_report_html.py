@@ -99,13 +99,13 @@ def test_summary_shows_outcome_counts_and_undeclared_deviation(page: str) -> Non
     )
     tiles = [" ".join(tile.text_content().split()) for tile in tree.xpath("//div[@id='verdict-counts']/div")]
     assert tiles == [
-        "25 ✓ Uppfyllt",
+        "26 ✓ Uppfyllt",
         "1 ✗ Ej uppfyllt",
         "0 ⚠ Kunde inte köras",
         "1 – Ej tillämplig",
         "0 ? Ej testat",
         "1 ✎ Manuell bedömning",
-        "28 Totalt",
+        "29 Totalt",
     ]
     alert = tree.xpath("//div[@class='alert']")[0]
     assert alert.xpath(".//a")[0].get("href") == f"#{anchor(*FAILING)}"

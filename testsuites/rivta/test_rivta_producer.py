@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from harness.bundled import ping_contract
-from harness.checks import addressing, answers, faults
+from harness.checks import access, addressing, answers, faults
 from harness.checks.compare import differences
 from harness.checks.timing import latency_figures
 from harness.contracts import load_contracts
@@ -18,7 +18,6 @@ from harness.contracts.sample import sample_payload
 from harness.contracts.variants import with_extension
 from harness.results import NotApplicable, NotTested
 from harness.suite import Rivta
-from harness.transport.problems import ProblemKind
 
 CONCURRENT_CALLS = 10
 
@@ -32,18 +31,16 @@ def test_mutual_tls_is_required(rivta: Rivta) -> None:
     if rivta.session.options.via_ntjp:
         raise NotApplicable("not applicable: with --via-ntjp the platform, not the producer, terminates TLS")
     _valid_answer(rivta, "valid request with our function certificate")
-    anonymous = rivta.session.client_with(None)
-    unrelated = rivta.session.client_with(rivta.session.unrelated_credentials())
+    callers = [
+        ("without a client certificate", None),
+        ("with a certificate from an unrelated CA", rivta.session.unrelated_credentials()),
+        *rivta.session.unacceptable_credentials(),
+    ]
     findings = []
-    for client, what in (
-        (anonymous, "without a client certificate"),
-        (unrelated, "with a certificate from an unrelated CA"),
-    ):
-        with client:
+    for what, credentials in callers:
+        with rivta.session.client_with(credentials) as client:
             exchange = rivta.call(label=f"call {what}", client=client)
-        refused_at_handshake = exchange.problem is not None and exchange.problem.kind is ProblemKind.TLS_CLIENT_REJECTED
-        if not refused_at_handshake and exchange.status not in (401, 403):
-            findings.append(f"a call {what} was not refused (HTTP {exchange.status}, {exchange.problem or 'answered'})")
+        findings += access.acceptance_findings(exchange, what)
     rivta.expect(findings, "the producer accepts callers it cannot authenticate")
 
 
@@ -79,9 +76,25 @@ def test_schema_invalid_request_gets_an_error(rivta: Rivta) -> None:
 
 @pytest.mark.rivta_check("rivta.missing-logical-address")
 def test_request_without_routing_header_gets_an_error(rivta: Rivta) -> None:
+    if rivta.session.options.via_ntjp:
+        raise NotApplicable("not applicable: with --via-ntjp the platform routes on the header and answers VP003")
     _, missing, _ = rivta.error_calls()
     findings = [finding for e in missing for finding in answers.error_answer_findings(e)]
     rivta.expect(findings, "a request without the routing header is answered as if it were valid")
+
+
+@pytest.mark.rivta_check("rivta.soap-action")
+def test_wrong_or_missing_soap_action_gets_an_error(rivta: Rivta) -> None:
+    action = rivta.contract.operation.soap_action
+    if not action:
+        raise NotApplicable("not applicable: the contract's WSDL gives this operation no soapAction")
+    wrong = f"{action.rpartition(':')[0]}:NoSuchOperation"
+    findings = []
+    for sent, what in ((wrong, f"SOAPAction {wrong!r}"), (None, "no SOAPAction header")):
+        exchange = rivta.answered(rivta.call(label=f"valid request with {what}", soap_action=sent))
+        if answers.error_answer_findings(exchange) and (exchange.status or 0) < 400:
+            findings.append(f"{exchange.label}: a normal answer (HTTP {exchange.status}), not a fault or HTTP error")
+    rivta.expect(findings, "the producer does not check the SOAPAction of the operation")
 
 
 @pytest.mark.rivta_check("rivta.fault-format")
@@ -95,7 +108,7 @@ def test_faults_follow_the_rules(rivta: Rivta) -> None:
             described = exchange.outcome.detail if exchange.outcome else "a non-SOAP answer"
             findings.append(f"{exchange.label}: error answered with {described} instead of a SOAP Fault")
         else:
-            findings += faults.fault_format_findings(exchange)
+            findings += faults.fault_format_findings(exchange, expected_code="Client")
     rivta.expect(findings, "SOAP faults break the rules for faults")
 
 
