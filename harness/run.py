@@ -11,10 +11,13 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from lxml import etree
 
 from harness.bundled import bundled, example_contract, ping_contract, reference_fixtures
 from harness.certs import ClientCredentials, TestPki, generate_test_pki, load_client_credentials
@@ -174,6 +177,8 @@ class RunSession:
     _credentials: ClientCredentials | None = field(default=None, repr=False)
     _calls: dict[int, Exchange] = field(default_factory=dict, repr=False)
     _rules: dict[str, tuple[Schematron, ...]] = field(default_factory=dict, repr=False)
+    _shared: dict[tuple[Any, ...], Future[Exchange]] = field(default_factory=dict, repr=False)
+    _once: set[str] = field(default_factory=set, repr=False)
     _rule_findings: dict[int, list[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -217,6 +222,45 @@ class RunSession:
         """Every call logged so far in this process, in the order they were made."""
         with self._lock:
             return sorted(self._calls.values(), key=lambda e: e.started_at)
+
+    # -- identical calls made once, shared by the checks that judge them --------------------
+
+    def shared_call(
+        self, contract: Contract, payload: bytes, *, label: str, logical_address: str | None, consumer_hsa_id: Any
+    ) -> Exchange:
+        """One call per distinct (contract, request, address, consumer) in this process; later askers get it too.
+
+        Checks that only judge "the answer to this request" need not ask the producer again:
+        it spares the vendor's SIT producer and lets independent answers be fetched together.
+        """
+        key = (contract.key, payload, logical_address, repr(consumer_hsa_id))
+        with self._lock:
+            future = self._shared.get(key)
+            owner = future is None
+            if future is None:
+                future = self._shared[key] = Future()
+        if owner:
+            try:
+                exchange = self.start().call(
+                    contract,
+                    etree.fromstring(payload),
+                    logical_address=logical_address,
+                    label=label,
+                    consumer_hsa_id=consumer_hsa_id,
+                )
+            except BaseException as exc:
+                future.set_exception(exc)
+                raise
+            self.log_calls(exchange)
+            future.set_result(exchange)
+        return future.result()
+
+    def once(self, name: str) -> bool:
+        """True the first time ``name`` is asked for in this process (for work a suite does once)."""
+        with self._lock:
+            first = name not in self._once
+            self._once.add(name)
+            return first
 
     # -- the contract's Schematron rules, compiled once, applied to every data answer --------
 

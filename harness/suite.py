@@ -130,9 +130,21 @@ class Rivta:
         client: RivtaClient | None = None,
         profile: Profile | None = None,
         soap_action: Any = FROM_CONTRACT,
+        shared: bool = False,
     ) -> Exchange:
-        """Send and record one call (``payload`` defaults to the test-data request)."""
+        """Send and record one call (``payload`` defaults to the test-data request).
+
+        ``shared``: the answer to exactly this request is one exchange for every check of the run
+        that asks (``RunSession.shared_call``); only for checks that judge the answer, not the call.
+        """
         address = self.session.logical_address if logical_address is _DEFAULT else logical_address
+        if shared and client is None and profile is None and soap_action is FROM_CONTRACT:
+            body = etree.tostring(self.request() if payload is None else payload)
+            exchange = self.session.shared_call(
+                self.contract, body, label=label, logical_address=address, consumer_hsa_id=consumer_hsa_id
+            )
+            self.record(exchange)
+            return exchange
         exchange = (client or self.session.start()).call(
             self.contract,
             self.request() if payload is None else payload,
@@ -197,8 +209,21 @@ class Rivta:
         self.record(*exchanges)
         return exchanges
 
+    def warm(self, calls: Sequence[tuple[etree._Element, str, Mapping[str, Any]]]) -> None:
+        """Fetch shared answers (payload, label, options) together now, so the checks that judge them wait less."""
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(len(calls), PARALLEL_CALLS))) as pool:
+            list(pool.map(lambda call: self._send(call[0], call[1], {**call[2], "shared": True}), calls))
+
     def _send(self, payload: etree._Element, label: str, options: Mapping[str, Any]) -> Exchange:
         address = options.get("logical_address", self.session.logical_address)
+        if options.get("shared"):
+            return self.session.shared_call(
+                self.contract,
+                etree.tostring(payload),
+                label=label,
+                logical_address=address,
+                consumer_hsa_id=options.get("consumer_hsa_id", FROM_CERTIFICATE),
+            )
         return self.session.start().call(
             self.contract,
             payload,
@@ -228,19 +253,13 @@ class Rivta:
         variants = invalid_variants(self.contract, self.overrides())
         if not any(v.name == "wrong-type" for v in variants):
             notes.append("no element of this contract has a type that can be broken; only removal was tried")
-        client = self.session.start()
-        address = self.session.logical_address
-        invalid = [
-            client.call(
-                self.contract, variant.payload, logical_address=address, label=f"invalid request: {variant.description}"
-            )
-            for variant in variants
-        ]
-        missing = []
+        calls = [(variant.payload, f"invalid request: {variant.description}", {}) for variant in variants]
         if not self.session.options.via_ntjp:  # via NTjP the platform, not the producer, answers this call
-            label = "request without routing header"
-            missing.append(client.call(self.contract, self.request(), logical_address=None, label=label))
-        return invalid, missing, notes
+            calls.append((self.request(), "request without routing header", {"logical_address": None}))
+        with concurrent.futures.ThreadPoolExecutor(max_workers=min(len(calls), PARALLEL_CALLS)) as pool:
+            exchanges = list(pool.map(lambda call: self._send(*call), calls))
+        self.session.log_calls(*exchanges)
+        return exchanges[: len(variants)], exchanges[len(variants) :], notes
 
     # -- verdict helpers -----------------------------------------------------------------------
 
