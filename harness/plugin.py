@@ -51,6 +51,7 @@ def _item_contract(item: pytest.Item) -> str | None:
     contract = getattr(getattr(item, "callspec", None), "params", {}).get("rivta") or item.stash.get(CONTRACT_KEY, None)
     return None if contract is None else contract.key
 
+pytest_plugins = ("harness.soapui.pytest_plugin",)  # Inera's SoapUI projects as checks (--soapui-project)
 
 _OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
     (("--producer-url",), {"help": "https URL of the producer (omitted: the embedded reference producer)"}),

@@ -1,0 +1,269 @@
+"""pytest collection of SoapUI projects: ``pytest testsuites --soapui-project FILE.xml``.
+
+Each project file becomes a collector, each test suite a collector inside it, each test case
+one item named exactly as in the project (``-k "1.2"`` selects by TF number), in project order.
+An item is one check (``soapui.<project>.<case>``, TF from the case name, suite TK) that runs
+the case natively over the run's mTLS client and ends in one of the harness's verdicts; every
+assertion's outcome is a finding naming the step and the assertion (name and type).
+
+With a release folder as ``--contract`` and no ``--soapui-project``, the release's
+``test-suite/<Contract>/<Contract>-soapui-project.xml`` is used for each selected contract.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.contracts import Contract
+from harness.errors import SoapUIError
+from harness.results import CheckFailed, Manual, NotTested
+from harness.soapui.outcome import Status
+from harness.soapui.project import Project, TestCase, TestSuite, load_project
+from harness.soapui.run import CaseResult, CaseRunner
+from harness.transport.client import CONTENT_TYPE
+from harness.transport.exchange import Exchange
+
+PROJECTS_KEY = pytest.StashKey[list[Path]]()
+DATA_KEY = pytest.StashKey[Path | None]()
+_RUNNERS: dict[Path, CaseRunner] = {}
+_MAX_EVIDENCE_SCRIPT = 4000
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--soapui-project`` joins the ``rivta`` option group."""
+    group = parser.getgroup("rivta", "RIVTA conformance (rivta-harness)")
+    group.addoption(
+        "--soapui-project",
+        action="append",
+        dest="soapui_projects",
+        metavar="FILE.xml",
+        help="run an Inera SoapUI TK project natively (repeatable); --testdata may name its data.xml",
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Queue the projects for collection; a data.xml given as --testdata is the projects' data."""
+    from harness.plugin import OPTIONS_KEY
+
+    projects = [Path(p) for p in config.getoption("soapui_projects") or []]
+    options = config.stash.get(OPTIONS_KEY, None)
+    data = None
+    if options is not None and options.testdata is not None and options.testdata.suffix.lower() == ".xml":
+        data = options.testdata
+        if not _testdata_reads_xml():
+            config.stash[OPTIONS_KEY] = replace(options, testdata=None)
+    for project in projects:
+        if not project.is_file():
+            raise pytest.UsageError(f"--soapui-project {project}: no such file")
+    config.stash[PROJECTS_KEY] = projects
+    config.stash[DATA_KEY] = data
+    config.args.extend(str(p) for p in projects)
+
+
+def _testdata_reads_xml() -> bool:
+    """True once harness.testdata reads Inera's data.xml itself."""
+    import harness.testdata
+
+    return hasattr(harness.testdata, "SuiteData")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """With a release as --contract and no project named, queue the release's projects."""
+    config = session.config
+    if config.stash.get(PROJECTS_KEY, None) or not config.getoption("contracts"):
+        return
+    from harness.plugin import _session
+
+    found = release_projects(_session(config).contracts)
+    config.stash[PROJECTS_KEY] = found
+    config.args.extend(str(p) for p in found)
+
+
+def release_projects(contracts: tuple[Contract, ...] | list[Contract]) -> list[Path]:
+    """``test-suite/<Contract>/<Contract>-soapui-project.xml`` of each contract's release, where present."""
+    found: list[Path] = []
+    for contract in contracts:
+        for folder in (contract.package, *contract.package.parents):
+            candidate = folder / "test-suite" / contract.name / f"{contract.name}-soapui-project.xml"
+            if candidate.is_file():
+                if candidate not in found:
+                    found.append(candidate)
+                break
+    return found
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """A queued project file becomes a ``ProjectFile`` collector."""
+    queued = parent.config.stash.get(PROJECTS_KEY, [])
+    if any(file_path.resolve() == p.resolve() for p in queued):
+        return ProjectFile.from_parent(parent, path=file_path)
+    return None
+
+
+def slug(text: str) -> str:
+    """Lowercase id part: letters and digits kept (åäö folded), everything else one hyphen."""
+    folded = text.lower().translate(str.maketrans("åäöéü", "aaoeu"))
+    return re.sub(r"[^a-z0-9.]+", "-", folded).strip("-")
+
+
+def tf_number(case_name: str) -> str:
+    """The TF number a case name starts with (``1.2.1 datePeriod`` → ``1.2.1``), or ""."""
+    match = re.match(r"\s*(\d+(?:\.\d+)*)", case_name)
+    return match.group(1) if match else ""
+
+
+class ProjectFile(pytest.File):
+    """One SoapUI project: its test suites."""
+
+    def collect(self) -> Iterator[pytest.Collector]:
+        try:
+            project = load_project(self.path)
+        except SoapUIError as exc:
+            raise self.CollectError(str(exc)) from None
+        for suite in project.suites:
+            yield SuiteNode.from_parent(self, name=suite.name, project=project, suite=suite)
+
+
+class SuiteNode(pytest.Collector):
+    """One test suite: its test cases as items, in project order."""
+
+    def __init__(self, *, project: Project, suite: TestSuite, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.project = project
+        self.suite = suite
+
+    def collect(self) -> Iterator[pytest.Item]:
+        for case in self.suite.cases:
+            yield SoapUICase.from_parent(self, name=case.name, callobj=_case_function(self.project, self.suite, case))
+
+
+class SoapUICase(pytest.Function):
+    """One SoapUI test case as a pytest item (a function so the run's fixtures reach it)."""
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        assert isinstance(self.parent, SuiteNode)
+        return self.parent.project.path, None, f"{self.parent.suite.name} / {self.name}"
+
+
+def _case_function(project: Project, suite: TestSuite, case: TestCase) -> Any:
+    def run_soapui_case(request: pytest.FixtureRequest, rivta_session: Any) -> None:
+        _run(request.node, rivta_session, project, suite, case)
+
+    return run_soapui_case
+
+
+def check_spec(project: Project, case: TestCase) -> Any:
+    """The case's catalogue entry: id from project and case name, TF number, level mandatory, suite TK."""
+    from harness.checks import catalogue
+
+    extra = {"suite": catalogue.Suite.TK} if hasattr(catalogue, "Suite") else {}
+    return catalogue.CheckSpec(
+        id=f"soapui.{slug(project.name)}.{slug(case.name)}",
+        title_sv=case.name,
+        title_en=case.name,
+        rule=f"Inera's SoapUI TK project {project.name}, test case {case.name!r}",
+        source=f"TK {project.name} ({project.path.name})",
+        level=catalogue.Level.MANDATORY,
+        sjd_section="",
+        tf=tf_number(case.name),
+        **extra,
+    )
+
+
+def _contract(session: Any, project: Project) -> Contract | None:
+    """The run's contract this project tests (by its interfaces' binding namespaces and operations)."""
+    for contract in session.contracts:
+        for interface in project.interfaces:
+            if (
+                interface.binding.startswith(f"{{{contract.wsdl_namespace}}}")
+                or contract.operation.name in interface.operations
+            ):
+                return contract
+    return None
+
+
+def _run(item: pytest.Item, session: Any, project: Project, suite: TestSuite, case: TestCase) -> None:
+    from harness import plugin
+    from harness.suite import Rivta
+
+    spec_key = getattr(plugin, "SPEC_KEY", None)
+    if spec_key is not None:
+        item.stash[spec_key] = check_spec(project, case)
+    contract = _contract(session, project)
+    if contract is None:
+        raise SoapUIError(
+            f"project {project.name!r}: none of the run's contracts is the one its interfaces call",
+            hint="give the contract with --contract (the release folder, zip or WSDL)",
+        )
+    helper = Rivta(session, contract, item.config.stash[plugin.ERRORS_KEY])
+    item.stash[plugin.EXCHANGES_KEY] = helper
+    if suite.disabled or case.disabled:
+        raise NotTested("not tested: disabled in the project")
+    result = runner(item.config, project, session, helper).run(suite, case)
+    verdict(result)
+
+
+def runner(config: pytest.Config, project: Project, session: Any, helper: Any) -> CaseRunner:
+    """The project's runner for this run (shared by its cases, so project properties carry over)."""
+    key = project.path.resolve()
+    if key not in _RUNNERS:
+        _RUNNERS[key] = CaseRunner(
+            project=project,
+            send=_sender(session),
+            contract_for=lambda interface, operation: _contract(session, project),
+            data_path=config.stash.get(DATA_KEY, None),
+            defaults={"logicalAddress": session.logical_address},
+        )
+    current = _RUNNERS[key]
+    current.send = _sender(session, helper)
+    return current
+
+
+def _sender(session: Any, helper: Any = None) -> Any:
+    """Send over the run's client to --producer-url; project headers kept, ours added."""
+
+    def send(contract: Contract | None, body: bytes, headers: dict[str, str], *, label: str) -> Exchange:
+        if contract is None:
+            raise SoapUIError("no contract for this request step", hint="give --contract")
+        ours = {"Content-Type": CONTENT_TYPE, "SOAPAction": f'"{contract.operation.soap_action}"'}
+        merged = {**ours, **{k: v for k, v in headers.items() if k.lower() not in {"content-type", "soapaction"}}}
+        consumer = merged.pop("x-rivta-original-serviceconsumer-hsaid", None)
+        exchange = session.start().call(
+            contract,
+            body,
+            logical_address=None,
+            label=label,
+            extra_headers=merged,
+            **({"consumer_hsa_id": consumer} if consumer else {}),
+        )
+        if helper is not None:
+            helper.record(exchange)
+        return exchange
+
+    return send
+
+
+def verdict(result: CaseResult) -> None:
+    """Raise the harness's verdict for a finished case (passing returns)."""
+    findings = [str(o) for o in result.outcomes]
+    status = result.status
+    if status is Status.PASSED:
+        return
+    first = next(o for o in result.outcomes if o.status is status)
+    if status is Status.FAILED:
+        failed = [str(o) for o in result.outcomes if o.status is Status.FAILED]
+        raise CheckFailed(f"{len(failed)} of {len(result.outcomes)} assertions failed in {result.case!r}", findings)
+    if status is Status.ERROR:
+        raise SoapUIError(f"{first.where}: {first.message}")
+    if status is Status.NOT_TESTED:
+        raise NotTested(f"not tested: {first.where}: {first.message}")
+    evidence = f"\n{first.evidence[:_MAX_EVIDENCE_SCRIPT]}" if first.evidence else ""
+    raise Manual(f"manual: {first.where}: {first.message}{evidence}")
