@@ -147,6 +147,7 @@ _FAILURES = [
 _SET_PROPERTY = re.compile(
     r"(?:testRunner|context)\.testCase(\.testSuite(\.project)?)?\.setPropertyValue\( ?(" + _STR + r") ?, ?(.*?) ?\)"
 )
+_CONTEXT_SET = re.compile(r"context\.(\w+) = (" + _STR + r"|-?\d+|context\.\w+)")
 _SLEEP = re.compile(r"(?:Thread\.)?sleep\(? ?(\d+) ?\)?")
 _HOLDER = re.compile(
     r"def (\w+) = (?:new XmlHolder\( ?messageExchange\.(?:response\.)?responseContent(?:AsXml)? ?\)"
@@ -223,6 +224,8 @@ def _recognise(statement: str) -> Call | None:
     if match := _SET_PROPERTY.fullmatch(statement):
         level = "Project" if match.group(2) else "TestSuite" if match.group(1) else "TestCase"
         return Call("setPropertyValue", (level, _literal(match.group(3)), _argument(match.group(4))))
+    if match := _CONTEXT_SET.fullmatch(statement):
+        return Call("setContext", (_argument(match.group(2)),), target=match.group(1))
     if match := _SLEEP.fullmatch(statement):
         return Call("sleep", (int(match.group(1)),))
     if match := _HOLDER.fullmatch(statement):
@@ -570,6 +573,9 @@ def _execute(call: Call, env: ScriptEnv) -> str:
         level, name, value = call.args
         env.scope.level(level)[name] = str(env.value(value))
         return f"{level} property {name} set"
+    if method == "setContext":
+        env.scope.context[call.target] = env.value(call.args[0])
+        return ""
     if method == "sleep":
         env.sleep(call.args[0] / 1000)
         return f"waited {call.args[0]} ms"
