@@ -31,6 +31,7 @@ OPTIONS_KEY = pytest.StashKey[RunOptions]()
 SESSION_KEY = pytest.StashKey[RunSession]()
 ERRORS_KEY = pytest.StashKey[ErrorCalls]()
 EXCHANGES_KEY = pytest.StashKey[Rivta]()
+pytest_plugins = ("harness.soapui.pytest_plugin",)  # Inera's SoapUI projects as checks (--soapui-project)
 # Dynamic checks (e.g. imported SoapUI cases) carry their spec here instead of a rivta_check marker,
 # and their contract here instead of the ``rivta`` parameter.
 SPEC_KEY = pytest.StashKey[CheckSpec]()
@@ -51,7 +52,6 @@ def _item_contract(item: pytest.Item) -> str | None:
     contract = getattr(getattr(item, "callspec", None), "params", {}).get("rivta") or item.stash.get(CONTRACT_KEY, None)
     return None if contract is None else contract.key
 
-pytest_plugins = ("harness.soapui.pytest_plugin",)  # Inera's SoapUI projects as checks (--soapui-project)
 
 _OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
     (("--producer-url",), {"help": "https URL of the producer (omitted: the embedded reference producer)"}),

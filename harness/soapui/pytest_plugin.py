@@ -13,13 +13,14 @@ With a release folder as ``--contract`` and no ``--soapui-project``, the release
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from harness.checks.catalogue import CheckSpec, Level, Suite
 from harness.contracts import Contract
 from harness.errors import SoapUIError
 from harness.results import CheckFailed, Manual, NotTested
@@ -108,10 +109,10 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     return None
 
 
-def slug(text: str) -> str:
-    """Lowercase id part: letters and digits kept (åäö folded), everything else one hyphen."""
+def slug(text: str, *, keep: str = ".") -> str:
+    """Lowercase id part: letters, digits and ``keep`` kept (åäö folded), everything else one hyphen."""
     folded = text.lower().translate(str.maketrans("åäöéü", "aaoeu"))
-    return re.sub(r"[^a-z0-9.]+", "-", folded).strip("-")
+    return re.sub(rf"[^a-z0-9{re.escape(keep)}]+", "-", folded).strip("-")
 
 
 def tf_number(case_name: str) -> str:
@@ -141,8 +142,16 @@ class SuiteNode(pytest.Collector):
         self.suite = suite
 
     def collect(self) -> Iterator[pytest.Item]:
+        from harness.plugin import CONTRACT_KEY, SESSION_KEY, SPEC_KEY
+
+        session = self.config.stash.get(SESSION_KEY, None)
+        contract = None if session is None else project_contract(session.contracts, self.project)
         for case in self.suite.cases:
-            yield SoapUICase.from_parent(self, name=case.name, callobj=_case_function(self.project, self.suite, case))
+            item = SoapUICase.from_parent(self, name=case.name, callobj=_case_function(self.project, self.suite, case))
+            item.stash[SPEC_KEY] = check_spec(self.project, case)
+            if contract is not None:
+                item.stash[CONTRACT_KEY] = contract
+            yield item
 
 
 class SoapUICase(pytest.Function):
@@ -160,32 +169,30 @@ def _case_function(project: Project, suite: TestSuite, case: TestCase) -> Any:
     return run_soapui_case
 
 
-def check_spec(project: Project, case: TestCase) -> Any:
+def check_spec(project: Project, case: TestCase) -> CheckSpec:
     """The case's catalogue entry: id from project and case name, TF number, level mandatory, suite TK."""
-    from harness.checks import catalogue
-
-    extra = {"suite": catalogue.Suite.TK} if hasattr(catalogue, "Suite") else {}
-    return catalogue.CheckSpec(
-        id=f"soapui.{slug(project.name)}.{slug(case.name)}",
+    return CheckSpec(
+        id=f"soapui.{slug(project.name, keep='')}.{slug(case.name)}",
         title_sv=case.name,
         title_en=case.name,
         rule=f"Inera's SoapUI TK project {project.name}, test case {case.name!r}",
         source=f"TK {project.name} ({project.path.name})",
-        level=catalogue.Level.MANDATORY,
+        level=Level.MANDATORY,
         sjd_section="",
         tf=tf_number(case.name),
-        **extra,
+        suite=Suite.TK,
     )
 
 
-def _contract(session: Any, project: Project) -> Contract | None:
-    """The run's contract this project tests (by its interfaces' binding namespaces and operations)."""
-    for contract in session.contracts:
-        for interface in project.interfaces:
-            if (
-                interface.binding.startswith(f"{{{contract.wsdl_namespace}}}")
-                or contract.operation.name in interface.operations
-            ):
+def project_contract(contracts: Sequence[Contract], project: Project) -> Contract | None:
+    """The run's contract this project tests (by its interfaces' binding namespace, else operation name)."""
+    for interface in project.interfaces:
+        for contract in contracts:
+            if interface.binding.startswith(f"{{{contract.wsdl_namespace}}}"):
+                return contract
+    for interface in project.interfaces:
+        for contract in contracts:
+            if contract.operation.name in interface.operations:
                 return contract
     return None
 
@@ -194,10 +201,7 @@ def _run(item: pytest.Item, session: Any, project: Project, suite: TestSuite, ca
     from harness import plugin
     from harness.suite import Rivta
 
-    spec_key = getattr(plugin, "SPEC_KEY", None)
-    if spec_key is not None:
-        item.stash[spec_key] = check_spec(project, case)
-    contract = _contract(session, project)
+    contract = project_contract(session.contracts, project)
     if contract is None:
         raise SoapUIError(
             f"project {project.name!r}: none of the run's contracts is the one its interfaces call",
@@ -208,6 +212,7 @@ def _run(item: pytest.Item, session: Any, project: Project, suite: TestSuite, ca
     if suite.disabled or case.disabled:
         raise NotTested("not tested: disabled in the project")
     result = runner(item.config, project, session, helper).run(suite, case)
+    helper.measure("assertions", [str(o) for o in result.outcomes])
     verdict(result)
 
 
@@ -218,7 +223,7 @@ def runner(config: pytest.Config, project: Project, session: Any, helper: Any) -
         _RUNNERS[key] = CaseRunner(
             project=project,
             send=_sender(session),
-            contract_for=lambda interface, operation: _contract(session, project),
+            contract_for=lambda interface, operation: project_contract(session.contracts, project),
             data_path=config.stash.get(DATA_KEY, None),
             defaults={"logicalAddress": session.logical_address},
         )
