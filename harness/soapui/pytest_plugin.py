@@ -63,6 +63,10 @@ def pytest_configure(config: pytest.Config) -> None:
     for project in projects:
         if not project.is_file():
             raise pytest.UsageError(f"--soapui-project {project}: no such file")
+        try:
+            load_project(project)
+        except SoapUIError as exc:
+            raise pytest.UsageError(str(exc)) from None
     config.stash[PROJECTS_KEY] = projects
     config.stash[DATA_KEY] = data
     config.args.extend(str(p) for p in projects)
@@ -105,8 +109,17 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     """A queued project file becomes a ``ProjectFile`` collector."""
     queued = parent.config.stash.get(PROJECTS_KEY, [])
     if any(file_path.resolve() == p.resolve() for p in queued):
-        return ProjectFile.from_parent(parent, path=file_path)
+        return ProjectFile.from_parent(parent, path=file_path, nodeid=_nodeid(file_path, parent.config.rootpath))
     return None
+
+
+def _nodeid(path: Path, root: Path) -> str:
+    """Path from the rootdir; a project outside it (a release folder) is named by its last four path parts,
+    so projects of two releases never share node ids."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return "/".join(path.resolve().parts[-4:])
 
 
 def slug(text: str, *, keep: str = ".") -> str:
