@@ -12,6 +12,7 @@ With a release folder as ``--contract`` and no ``--soapui-project``, the release
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -31,6 +32,7 @@ from harness.transport.client import CONTENT_TYPE
 from harness.transport.exchange import Exchange
 
 PROJECTS_KEY = pytest.StashKey[list[Path]]()
+LOADED_KEY = pytest.StashKey[dict[Path, Project]]()
 DATA_KEY = pytest.StashKey[Path | None]()
 _RUNNERS: dict[Path, CaseRunner] = {}
 _MAX_EVIDENCE_SCRIPT = 4000
@@ -63,10 +65,10 @@ def pytest_configure(config: pytest.Config) -> None:
     for project in projects:
         if not project.is_file():
             raise pytest.UsageError(f"--soapui-project {project}: no such file")
-        try:
-            load_project(project)
-        except SoapUIError as exc:
-            raise pytest.UsageError(str(exc)) from None
+    try:
+        config.stash[LOADED_KEY] = {p.resolve(): load_project(p) for p in projects}
+    except SoapUIError as exc:
+        raise pytest.UsageError(str(exc)) from None
     config.stash[PROJECTS_KEY] = projects
     config.stash[DATA_KEY] = data
     config.args.extend(str(p) for p in projects)
@@ -89,6 +91,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
     found = release_projects(_session(config).contracts)
     config.stash[PROJECTS_KEY] = found
+    try:
+        config.stash[LOADED_KEY] = {p.resolve(): load_project(p) for p in found}
+    except SoapUIError as exc:
+        raise pytest.UsageError(str(exc)) from None
     config.args.extend(str(p) for p in found)
 
 
@@ -107,19 +113,17 @@ def release_projects(contracts: tuple[Contract, ...] | list[Contract]) -> list[P
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     """A queued project file becomes a ``ProjectFile`` collector."""
-    queued = parent.config.stash.get(PROJECTS_KEY, [])
-    if any(file_path.resolve() == p.resolve() for p in queued):
+    loaded = parent.config.stash.get(LOADED_KEY, None)
+    if not file_path.name.endswith(".xml") or not loaded:
+        return None
+    if file_path.resolve() in loaded:
         return ProjectFile.from_parent(parent, path=file_path, nodeid=_nodeid(file_path, parent.config.rootpath))
     return None
 
 
 def _nodeid(path: Path, root: Path) -> str:
-    """Path from the rootdir; a project outside it (a release folder) is named by its last four path parts,
-    so projects of two releases never share node ids."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return "/".join(path.resolve().parts[-4:])
+    """The project's path from the rootdir (``../`` steps for a release folder elsewhere): unique per file."""
+    return Path(os.path.relpath(path.resolve(), root.resolve())).as_posix()
 
 
 def slug(text: str, *, keep: str = ".") -> str:
@@ -138,8 +142,9 @@ class ProjectFile(pytest.File):
     """One SoapUI project: its test suites."""
 
     def collect(self) -> Iterator[pytest.Collector]:
+        loaded = self.config.stash[LOADED_KEY]
         try:
-            project = load_project(self.path)
+            project = loaded.get(self.path.resolve()) or load_project(self.path)
         except SoapUIError as exc:
             raise self.CollectError(str(exc)) from None
         for suite in project.suites:
