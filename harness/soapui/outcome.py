@@ -33,8 +33,10 @@ def case_status(outcomes: list[Outcome]) -> Status:
     """Failed beats everything a producer can be blamed for; then error, not tested, manual; else passed.
 
     A failed assertion fails the case even when other parts were manual or not run; a case with
-    nothing failed but something not executed is never passed.
+    nothing failed but something not executed is never passed, nor is a case that judged nothing.
     """
+    if not outcomes:
+        return Status.NOT_TESTED
     statuses = {o.status for o in outcomes}
     for status in (Status.FAILED, Status.ERROR, Status.NOT_TESTED, Status.MANUAL):
         if status in statuses:

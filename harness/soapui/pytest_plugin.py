@@ -280,6 +280,8 @@ def verdict(result: CaseResult) -> None:
     status = result.status
     if status is Status.PASSED:
         return
+    if not result.outcomes:
+        raise NotTested(f"not tested: {result.case!r} has no assertion that could show a rule broken")
     first = next(o for o in result.outcomes if o.status is status)
     if status is Status.FAILED:
         failed = [str(o) for o in result.outcomes if o.status is Status.FAILED]

@@ -176,6 +176,7 @@ def _project(folder: Path) -> Path:
         ),
         b.case("3.4 Disabled", b.groovy("Read data"), disabled=True),
         b.case("3.5 Calls 1.1", b.call_case("Run 1.1", "id-1.1 Personnummer")),
+        b.case("3.6 Nothing judged", b.groovy("Read data"), b.request("Call", b.envelope(b.patient()))),
         b.case("6.1 Load", b.request("PatientId #1", b.envelope(b.patient(PATIENT))), load=True),
     )
     bad = b.suite(
@@ -319,6 +320,8 @@ def test_call_test_case_runs_the_target_and_load_tests_are_left_to_load_profiles
     called = run(project_path, producers[None], example_contract, "3.5 Calls 1.1")
     assert called.status is Status.PASSED
     assert len(called.outcomes) == 12
+    silent = run(project_path, producers[None], example_contract, "3.6 Nothing judged")
+    assert (silent.status, len(silent.exchanges)) == (Status.NOT_TESTED, 1)  # a call no assertion judged
     load = run(project_path, producers[None], example_contract, "6.1 Load")
     assert load.status is Status.NOT_TESTED
     assert "load test" in load.outcomes[0].message
