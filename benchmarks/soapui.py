@@ -26,9 +26,9 @@ from harness.bundled import reference_fixtures  # noqa: E402
 from harness.contracts.select import resolve_reference  # noqa: E402
 from harness.soapui import find_projects, load_project  # noqa: E402
 from harness.soapui.assertions import Checked, check  # noqa: E402
-from harness.soapui.data import load_data  # noqa: E402
 from harness.soapui.expansion import Scope  # noqa: E402
 from harness.soapui.support import Message, ScriptEnv  # noqa: E402
+from harness.testdata import load_testdata  # noqa: E402
 
 CORPUS = Path(os.environ.get("RIVTA_CORPUS", REPO.parent / "shared" / "rivta-corpus"))
 RELEASE = CORPUS / "domain-releases" / "clinicalprocess_healthcond_description_3.0.5"
@@ -77,12 +77,12 @@ def assertion_overhead() -> None:
         b'<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">'
         b"<soapenv:Body>" + body + b"</soapenv:Body></soapenv:Envelope>"
     )
-    data = load_data(DATA)
+    data = load_testdata(DATA).suites["GetCareDocumentation"]
     samples: list[float] = []
     by_type: dict[str, list[float]] = {}
     for suite, case in project.cases():
         scope = Scope(project, suite, case, dict(project.properties), dict(suite.properties), dict(case.properties))
-        scope.context.update(data.values_for(case.name))
+        scope.context.update(data.case_values(case.name))
         for step in case.steps:
             message = Message(response, (("Content-Type", "text/xml; charset=UTF-8"),), 200)
             env = ScriptEnv(scope, message, lambda: data, lambda path: [])

@@ -12,7 +12,16 @@ import sys
 from collections.abc import Sequence
 
 from harness import __version__
-from harness.cli import certs_cmd, contracts_cmd, doctor_cmd, producer_cmd, report_cmd, run_cmd, soapui_cmd, testdata_cmd
+from harness.cli import (
+    certs_cmd,
+    contracts_cmd,
+    doctor_cmd,
+    producer_cmd,
+    report_cmd,
+    run_cmd,
+    soapui_cmd,
+    testdata_cmd,
+)
 from harness.errors import HarnessError
 
 EXIT_USAGE = 2

@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,6 @@ from harness.transport.exchange import Exchange
 
 PROJECTS_KEY = pytest.StashKey[list[Path]]()
 LOADED_KEY = pytest.StashKey[dict[Path, Project]]()
-DATA_KEY = pytest.StashKey[Path | None]()
 _RUNNERS: dict[Path, CaseRunner] = {}
 _MAX_EVIDENCE_SCRIPT = 4000
 
@@ -52,16 +50,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
-    """Queue the projects for collection; a data.xml given as --testdata is the projects' data."""
-    from harness.plugin import OPTIONS_KEY
-
+    """Queue the projects for collection (each read now, so a bad file stops the run with one line)."""
     projects = [Path(p) for p in config.getoption("soapui_projects") or []]
-    options = config.stash.get(OPTIONS_KEY, None)
-    data = None
-    if options is not None and options.testdata is not None and options.testdata.suffix.lower() == ".xml":
-        data = options.testdata
-        if not _testdata_reads_xml():
-            config.stash[OPTIONS_KEY] = replace(options, testdata=None)
     for project in projects:
         if not project.is_file():
             raise pytest.UsageError(f"--soapui-project {project}: no such file")
@@ -70,15 +60,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except SoapUIError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[PROJECTS_KEY] = projects
-    config.stash[DATA_KEY] = data
     config.args.extend(str(p) for p in projects)
-
-
-def _testdata_reads_xml() -> bool:
-    """True once harness.testdata reads Inera's data.xml itself."""
-    import harness.testdata
-
-    return hasattr(harness.testdata, "SuiteData")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -241,8 +223,8 @@ def runner(config: pytest.Config, project: Project, session: Any, helper: Any) -
         _RUNNERS[key] = CaseRunner(
             project=project,
             send=_sender(session),
-            contract_for=lambda interface, operation: project_contract(session.contracts, project),
-            data_path=config.stash.get(DATA_KEY, None),
+            contract_for=lambda interface, operation: helper.contract,
+            suite_data=session.testdata.suites.get(helper.contract.name),
             defaults={"logicalAddress": session.logical_address},
         )
     current = _RUNNERS[key]

@@ -22,12 +22,12 @@ from lxml import etree
 from harness.contracts import Contract
 from harness.errors import HarnessError, SoapUIError
 from harness.soapui.assertions import LOAD_TEST_TYPES, Checked, check
-from harness.soapui.data import DataFile, load_data
 from harness.soapui.expansion import Scope, StepRecord, Unexpandable
 from harness.soapui.outcome import Outcome, Status, case_status
 from harness.soapui.project import Project, Step, TestCase, TestSuite
 from harness.soapui.support import Message, NotRunnable, ScriptEnv, outcome_for
 from harness.soapui.xpath import as_text, evaluate
+from harness.testdata import SuiteData, load_testdata
 from harness.transport.exchange import Exchange
 
 _MAX_CALL_DEPTH = 5
@@ -78,24 +78,33 @@ class CaseRunner:
     send: Sender
     contract_for: Callable[[str, str], Contract | None]
     data_path: Path | None = None
+    suite_data: SuiteData | None = None
     defaults: dict[str, str] = field(default_factory=dict)
     schematron: Callable[[Path, bytes], list[str]] = schematron_failures
     sleep: Callable[[float], None] = time.sleep
     project_properties: dict[str, str] = field(default_factory=dict)
-    _data: DataFile | None = None
 
     def __post_init__(self) -> None:
         self.project_properties = {**self.project.properties, **self.project_properties}
 
-    def data(self) -> DataFile:
-        """data.xml, read on first use (``--testdata`` or the file beside the project)."""
-        if self._data is None:
+    def data(self) -> SuiteData:
+        """The run's TK data for this contract, else the data.xml beside the project (read on first use)."""
+        if self.suite_data is None:
             path = self.data_path or self.project.folder / "data.xml"
+            if not path.is_file():
+                raise Unexpandable(
+                    "data.xml",
+                    f"project {self.project.name!r}: test data {path}: no such file",
+                    hint="give --testdata data.xml (the release's file, adapted to your system)",
+                )
             try:
-                self._data = load_data(path)
-            except SoapUIError as exc:
-                raise Unexpandable("data.xml", f"project {self.project.name!r}: {exc}") from None
-        return self._data
+                suites = load_testdata(path).suites
+            except HarnessError as exc:
+                raise SoapUIError(f"project {self.project.name!r}: {exc}") from None
+            if not suites:
+                raise Unexpandable("data.xml", f"project {self.project.name!r}: {path} holds no TK suite data")
+            self.suite_data = next(iter(suites.values()))
+        return self.suite_data
 
     def run(self, suite: TestSuite, case: TestCase) -> CaseResult:
         """Every step of ``case`` in order; never raises for project or data problems."""

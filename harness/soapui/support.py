@@ -29,10 +29,10 @@ from typing import Any
 from lxml import etree
 
 from harness.errors import SoapUIError
-from harness.soapui.data import DataFile
 from harness.soapui.expansion import Scope, Unexpandable
 from harness.soapui.outcome import Outcome, Status
 from harness.soapui.xpath import as_text, evaluate
+from harness.testdata import SuiteData
 
 # -- the script model ------------------------------------------------------------------------
 
@@ -300,7 +300,7 @@ class ScriptEnv:
 
     scope: Scope
     message: Message | None
-    data: Callable[[], DataFile]
+    data: Callable[[], SuiteData]
     schematron: Callable[[Path], list[str]]
     sleep: Callable[[float], None] = time.sleep
     variables: dict[str, Any] = field(default_factory=dict)
@@ -528,7 +528,7 @@ def _schematron(env: ScriptEnv, file_name: str) -> str:
 def load_data(env: ScriptEnv, name: Any) -> str:
     """``XmlDataReader.load(testCaseName)``: data.xml's global values, overridden by the case's own,
     become run-context properties (read as ``${name}`` and ``context.name``)."""
-    values = env.data().values_for(str(env.value(name)))
+    values = env.data().case_values(str(env.value(name)))
     env.scope.context.update(values)
     return f"{len(values)} values from data.xml"
 

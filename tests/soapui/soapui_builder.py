@@ -164,5 +164,8 @@ def write_data(folder: Path, globaldata: dict[str, str], cases: dict[str, dict[s
         for name, values in (cases or {}).items()
     )
     path = folder / "data.xml"
-    path.write_text(f"<testsuite><id>test</id><globaldata>{rows}</globaldata>{per_case}</testsuite>", encoding="utf-8")
+    path.write_text(
+        f"<testsuite><id>test</id><contractName>GetClinicalNotes</contractName><globaldata>{rows}</globaldata>{per_case}</testsuite>",
+        encoding="utf-8",
+    )
     return path

@@ -9,9 +9,9 @@ import soapui_builder as b
 
 from harness.errors import SoapUIError
 from harness.soapui import Status, load_project
-from harness.soapui.data import load_data
 from harness.soapui.expansion import Scope, StepRecord, Unexpandable
 from harness.soapui.support import Message, ScriptEnv, analyse, run_script, statements
+from harness.testdata import load_testdata
 
 RESPONSE = f"""<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>
 <n:GetClinicalNotesResponse xmlns:n="{b.NOTES}" xmlns:c="{b.CORE}">
@@ -43,7 +43,8 @@ def env(scope: Scope, response: str = RESPONSE, headers=(("Content-Type", "text/
     data = b.write_data(
         scope.project.folder, {"patientId": "191212129819", "la": "${patientId}-LA"}, {"1.1 One": {"x": "1"}}
     )
-    return ScriptEnv(scope, Message(response.encode(), headers, 200), lambda: load_data(data), no_schematron)
+    suite = load_testdata(data).suites["GetClinicalNotes"]
+    return ScriptEnv(scope, Message(response.encode(), headers, 200), lambda: suite, no_schematron)
 
 
 def test_expansion_reads_every_level_steps_xpath_and_plain_values(scope: Scope) -> None:
@@ -72,18 +73,6 @@ def test_unexpandable_references_are_one_line_naming_them(scope: Scope, text: st
     with pytest.raises(Unexpandable) as caught:
         scope.expand(text)
     assert message in str(caught.value)
-
-
-def test_data_xml_global_values_overridden_per_case_and_bad_files(tmp_path: Path) -> None:
-    path = b.write_data(tmp_path, {"patientId": "1", "other": "o"}, {"1.1 One": {"patientId": "2"}})
-    data = load_data(path)
-    assert data.values_for("1.1 One") == {"patientId": "2", "other": "o"}
-    assert data.values_for("9.9 Unknown") == {"patientId": "1", "other": "o"}
-    with pytest.raises(SoapUIError, match=r"no such file — give --testdata data\.xml"):
-        load_data(tmp_path / "missing.xml")
-    (tmp_path / "bad.xml").write_text("<other/>", encoding="utf-8")
-    with pytest.raises(SoapUIError, match=r"not an Inera data\.xml"):
-        load_data(tmp_path / "bad.xml")
 
 
 def test_statements_respect_strings_brackets_and_comments() -> None:
