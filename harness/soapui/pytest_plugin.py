@@ -27,12 +27,13 @@ from harness.results import CheckFailed, Manual, NotTested
 from harness.soapui.outcome import Status
 from harness.soapui.project import Project, TestCase, TestSuite, load_project
 from harness.soapui.run import CaseResult, CaseRunner
-from harness.transport.client import CONTENT_TYPE
+from harness.transport.client import CONSUMER_HSA_HEADER
 from harness.transport.exchange import Exchange
 
 PROJECTS_KEY = pytest.StashKey[list[Path]]()
 LOADED_KEY = pytest.StashKey[dict[Path, Project]]()
-_RUNNERS: dict[Path, CaseRunner] = {}
+_OURS = frozenset({"content-type", "soapaction", CONSUMER_HSA_HEADER.lower()})
+RUNNERS_KEY = pytest.StashKey[dict[Path, CaseRunner]]()
 _MAX_EVIDENCE_SCRIPT = 4000
 
 
@@ -218,39 +219,40 @@ def _run(item: pytest.Item, session: Any, project: Project, suite: TestSuite, ca
 
 def runner(config: pytest.Config, project: Project, session: Any, helper: Any) -> CaseRunner:
     """The project's runner for this run (shared by its cases, so project properties carry over)."""
+    runners = config.stash.setdefault(RUNNERS_KEY, {})
     key = project.path.resolve()
-    if key not in _RUNNERS:
-        _RUNNERS[key] = CaseRunner(
+    if key not in runners:
+        contract = helper.contract
+        runners[key] = CaseRunner(
             project=project,
-            send=_sender(session),
-            contract_for=lambda interface, operation: helper.contract,
-            suite_data=session.testdata.suites.get(helper.contract.name),
+            send=_sender(session, helper),
+            contract_for=lambda interface, operation: contract,
+            suite_data=session.testdata.suites.get(contract.name),
             defaults={"logicalAddress": session.logical_address},
         )
-    current = _RUNNERS[key]
+    current = runners[key]
     current.send = _sender(session, helper)
     return current
 
 
-def _sender(session: Any, helper: Any = None) -> Any:
-    """Send over the run's client to --producer-url; project headers kept, ours added."""
+def _sender(session: Any, helper: Any) -> Any:
+    """Send over the run's client to --producer-url: the project's headers kept, the client's own
+    Content-Type, SOAPAction and correlation id, the consumer header from the project when it sets one."""
 
     def send(contract: Contract | None, body: bytes, headers: dict[str, str], *, label: str) -> Exchange:
         if contract is None:
             raise SoapUIError("no contract for this request step", hint="give --contract")
-        ours = {"Content-Type": CONTENT_TYPE, "SOAPAction": f'"{contract.operation.soap_action}"'}
-        merged = {**ours, **{k: v for k, v in headers.items() if k.lower() not in {"content-type", "soapaction"}}}
-        consumer = merged.pop("x-rivta-original-serviceconsumer-hsaid", None)
+        kept = {k: v for k, v in headers.items() if k.lower() not in _OURS}  # Content-Type, SOAPAction: ours
+        consumer = next((v for k, v in headers.items() if k.lower() == CONSUMER_HSA_HEADER.lower()), None)
         exchange = session.start().call(
             contract,
             body,
             logical_address=None,
             label=label,
-            extra_headers=merged,
+            extra_headers=kept,
             **({"consumer_hsa_id": consumer} if consumer else {}),
         )
-        if helper is not None:
-            helper.record(exchange)
+        helper.record(exchange)
         return exchange
 
     return send
