@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ import pytest
 
 from harness.checks.catalogue import CheckSpec, Level, Suite
 from harness.contracts import Contract
+from harness.contracts.package import read_release_file
 from harness.errors import SoapUIError
 from harness.results import CheckFailed, Manual, NotTested
 from harness.soapui.outcome import Status
@@ -72,7 +75,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         return
     from harness.plugin import _session
 
-    found = release_projects(_session(config).contracts)
+    workdir = Path(tempfile.mkdtemp(prefix="rivta-soapui-"))
+    config.add_cleanup(lambda: shutil.rmtree(workdir, ignore_errors=True))
+    found = release_projects(_session(config).contracts, workdir)
     config.stash[PROJECTS_KEY] = found
     try:
         config.stash[LOADED_KEY] = {p.resolve(): load_project(p) for p in found}
@@ -81,12 +86,31 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     config.args.extend(str(p) for p in found)
 
 
-def release_projects(contracts: tuple[Contract, ...] | list[Contract]) -> list[Path]:
-    """``test-suite/<Contract>/<Contract>-soapui-project.xml`` of each contract's release, where present."""
+def release_projects(contracts: Sequence[Contract], workdir: Path) -> list[Path]:
+    """``test-suite/<Contract>/<Contract>-soapui-project.xml`` of each contract's release, where present.
+
+    From a release zip the project, its data.xml and constraints.xml are copied to ``workdir``
+    (SoapUI's ``projectPath`` must be a folder).
+    """
     found: list[Path] = []
     for contract in contracts:
-        for folder in (contract.package, *contract.package.parents):
-            candidate = folder / "test-suite" / contract.name / f"{contract.name}-soapui-project.xml"
+        folder = f"test-suite/{contract.name}"
+        name = f"{contract.name}-soapui-project.xml"
+        if contract.package.is_file():
+            content = read_release_file(contract.package, f"{folder}/{name}")
+            if content is None:
+                continue
+            target = workdir / contract.name
+            target.mkdir(parents=True, exist_ok=True)
+            for extra in ("data.xml", "constraints.xml"):
+                data = read_release_file(contract.package, f"{folder}/{extra}")
+                if data is not None:
+                    (target / extra).write_bytes(data)
+            (target / name).write_bytes(content)
+            found.append(target / name)
+            continue
+        for parent in (contract.package, *contract.package.parents):
+            candidate = parent / folder / name
             if candidate.is_file():
                 if candidate not in found:
                     found.append(candidate)

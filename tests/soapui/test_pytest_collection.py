@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,18 @@ def test_a_release_as_contract_finds_its_project(pytester: pytest.Pytester) -> N
     names = [line.rsplit("::", 1)[1] for line in result.outlines if "GetCareDocumentation-soapui-project.xml::" in line]
     assert len(names) == 40
     assert names[:3] == ["1.1.1 Personnummer", "1.1.2 Samordningsnummer", "1.1.4 Lokalt reservnummer"]
+
+
+@pytest.mark.corpus
+def test_a_release_zip_as_contract_finds_its_project(pytester: pytest.Pytester) -> None:
+    release = corpus_path() / GCD_RELEASE
+    if not release.is_dir():
+        pytest.skip(f"corpus release {GCD_RELEASE} not present")
+    archive = pytester.path / "release.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in release.rglob("*"):
+            if path.is_file() and path.suffix in (".xml", ".xsd", ".wsdl"):
+                zipped.write(path, f"{release.name}/{path.relative_to(release).as_posix()}")
+    result = pytester.runpytest(SUITES, "--contract", f"{archive}::GetCareDocumentation", "--collect-only", "-q")
+    names = [line.rsplit("::", 1)[1] for line in result.outlines if "GetCareDocumentation-soapui-project.xml::" in line]
+    assert len(names) == 40
