@@ -25,7 +25,7 @@ import pytest
 from harness.checks.catalogue import CheckSpec, Level, Suite
 from harness.contracts import Contract
 from harness.contracts.package import read_release_file
-from harness.errors import SoapUIError
+from harness.errors import HarnessError, SoapUIError
 from harness.results import CheckFailed, Manual, NotTested
 from harness.soapui.outcome import Status
 from harness.soapui.project import Project, TestCase, TestSuite, load_project
@@ -185,6 +185,12 @@ class SoapUICase(pytest.Function):
     def reportinfo(self) -> tuple[Path, int | None, str]:
         assert isinstance(self.parent, SuiteNode)
         return self.parent.project.path, None, f"{self.parent.suite.name} / {self.name}"
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        """The case's findings, not a traceback through the harness: the project is the "source" here."""
+        if isinstance(excinfo.value, (CheckFailed, HarnessError)):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
 
 
 def _case_function(project: Project, suite: TestSuite, case: TestCase) -> Any:

@@ -548,7 +548,7 @@ def run_script(script: Script, env: ScriptEnv) -> tuple[Status, str]:
             return Status.MANUAL, f"{call.method}: {reason}"
         if note:
             done.append(note)
-    return Status.PASSED, "; ".join(done) or "script ran"
+    return Status.PASSED, "; ".join(done) or "the script only logs or sets up (nothing to judge)"
 
 
 def _execute(call: Call, env: ScriptEnv) -> str:
