@@ -29,6 +29,7 @@ from typing import Any
 from lxml import etree
 
 from harness.errors import SoapUIError
+from harness.soapui.closure import Condition, Unsupported, compile_condition
 from harness.soapui.expansion import Scope, Unexpandable
 from harness.soapui.outcome import Outcome, Status
 from harness.soapui.xpath import as_text, evaluate
@@ -72,6 +73,15 @@ class Script:
 # -- lexer: statements, with comments removed and strings/brackets respected -----------------
 
 
+_CONTINUED_END = ("&&", "||", "+", "-", "*", "=", ",", "(", "?", ":", "->")
+_CONTINUED_START = (".", "&&", "||", "?", ":")
+
+
+def _continues(line: str, rest: str) -> bool:
+    """Groovy carries a statement over a newline after a binary operator or before ``.method``."""
+    return line.rstrip().endswith(_CONTINUED_END) or rest.lstrip().startswith(_CONTINUED_START)
+
+
 def statements(text: str) -> list[str]:
     """Split Groovy source into top-level statements (newline or ``;`` outside brackets and strings)."""
     out: list[str] = []
@@ -101,14 +111,14 @@ def statements(text: str) -> list[str]:
             depth += 1
         elif char in ")]}":
             depth = max(0, depth - 1)
-        if depth == 0 and char in "\n;":
+        if depth == 0 and char in "\n;" and not (char == "\n" and _continues("".join(current), text[i + 1 :])):
             out.append("".join(current))
             current = []
         else:
             current.append(char)
         i += 1
     out.append("".join(current))
-    return [" ".join(s.split()) for s in out if s.strip()]
+    return [s.strip() for s in out if s.strip()]
 
 
 # -- recognition -------------------------------------------------------------------------------
@@ -133,7 +143,7 @@ _INERT = [
         r"new ContextHelperTK\( ?context, ?messageExchange, ?log ?\)\.logTestData\(\)",
     )
 ]
-_CA_CALL = re.compile(rf"{_CA}\.(\w+)\((.*)\)")
+_CA_CALL = re.compile(rf"{_CA}\.(\w+)\((.*)\)", re.S)
 _CA_STORE = re.compile(rf"context\.(\w+) = {_CA}\.getContentRecords\(\)")
 _LOAD = re.compile(r"source\.load\((.*)\)")
 _VALIDATE = re.compile(
@@ -157,6 +167,7 @@ _HOLDER_NS = re.compile(
     r"(\w+)\.(?:namespaces\[ ?(" + _STR + r") ?\] = |declareNamespace\( ?(" + _STR + r") ?, ?)(.+?)"
 )
 _HOLDER_VALUE = re.compile(r"def (\w+) = (\w+)(?:\.getNodeValue\( ?(" + _STR + r") ?\)|\[ ?(" + _STR + r") ?\])")
+_DEF_VALUE = re.compile(r"def (\w+) ?= ?(.+)", re.S)
 _ASSERT_EQUALS = re.compile(r"assert ?\(? ?(\w+) ?(==|!=) ?(.+?) ?\)?")
 
 
@@ -165,9 +176,11 @@ def _literal(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", body)
 
 
-def _argument(text: str) -> Any:
-    """One call argument, or raise ValueError when it is not a plain value."""
+def _argument(text: str, names: frozenset[str] = frozenset()) -> Any:
+    """One call argument, or raise ValueError when it is not a plain value or a known script variable."""
     text = text.strip()
+    if text in names:
+        return Ref("var", text)
     if re.fullmatch(_STR, text):
         return _literal(text)
     if re.fullmatch(r"-?\d+", text):
@@ -179,7 +192,7 @@ def _argument(text: str) -> Any:
     if re.fullmatch(r"testRunner\.testCase\.(name|getName\(\))", text):
         return Ref("case", "")
     if text.startswith("[") and text.endswith("]"):
-        return tuple(_argument(part) for part in _split_args(text[1:-1]) if part.strip())
+        return tuple(_argument(part, names) for part in _split_args(text[1:-1]) if part.strip())
     raise ValueError(text)
 
 
@@ -203,16 +216,30 @@ def _split_args(text: str) -> list[str]:
     return parts
 
 
-def _recognise(statement: str) -> Call | None:
+def _recognise(statement: str, raw: str, names: frozenset[str]) -> Call | None:
     if any(p.fullmatch(statement) for p in _INERT):
         return Call("inert")
     if match := _CA_STORE.fullmatch(statement):
         return Call("getContentRecords", target=match.group(1))
-    if match := _CA_CALL.fullmatch(statement):
-        if match.group(1) not in CONTENT_ASSERTIONS:
+    if match := _DEF_VALUE.fullmatch(raw):
+        value = match.group(2).strip()
+        if value.startswith("{"):
+            condition = compile_condition(value, set(names), statements)
+            return Call("setVariable", (condition,), target=match.group(1))
+        literal = re.fullmatch(r"(?:sprintf\( ?(" + _STR + r") ?\)|(" + _STR + r"))", value)
+        if literal:
+            return Call("setVariable", (_literal(literal.group(1) or literal.group(2)),), target=match.group(1))
+    if match := _CA_CALL.fullmatch(raw.strip()):
+        method = match.group(1)
+        if method == "assertForAnyRecord":
+            condition, *message = _split_args(match.group(2))
+            text = condition.strip()
+            compiled = Ref("var", text) if text in names else compile_condition(text, set(names), statements)
+            return Call(method, (compiled, _argument(message[0], names) if message else ""))
+        if method not in CONTENT_ASSERTIONS:
             return None
-        args = tuple(_argument(a) for a in _split_args(match.group(2)) if a.strip())
-        return Call(match.group(1), args)
+        args = tuple(_argument(a, names) for a in _split_args(" ".join(match.group(2).split())) if a.strip())
+        return Call(method, args)
     if match := _LOAD.fullmatch(statement):
         return Call("XmlDataReader.load", (_argument(match.group(1)),))
     if match := _VALIDATE.fullmatch(statement):
@@ -241,7 +268,7 @@ def _recognise(statement: str) -> Call | None:
         return Call("XmlHolder.getNodeValue", (match.group(2), _literal(path)), target=match.group(1))
     if match := _ASSERT_EQUALS.fullmatch(statement):
         expected = match.group(3)
-        value = None if expected == "null" else _argument(expected)
+        value = None if expected == "null" else _argument(expected, names)
         return Call("assertValue", (Ref("var", match.group(1)), match.group(2), value))
     return None
 
@@ -250,15 +277,19 @@ def _recognise(statement: str) -> Call | None:
 def analyse(text: str) -> Script:
     """The recognised calls of a script, or the first statement that is not understood."""
     calls: list[Call] = []
-    for statement in statements(text):
+    names: set[str] = set()
+    for raw in statements(text):
+        statement = " ".join(raw.split())
         try:
-            call = _recognise(statement)
-        except ValueError:
+            call = _recognise(statement, raw, frozenset(names))
+        except (ValueError, Unsupported):
             call = None
         if call is None:
             return Script(text=text, calls=(), not_understood=statement)
         if call.method != "inert":
             calls.append(call)
+        if call.target:
+            names.add(call.target)
     return Script(text=text, calls=tuple(calls))
 
 
@@ -483,6 +514,32 @@ def assert_base64_content_in_any_element(env: ScriptEnv, path: Any, *_: Any) -> 
     raise AssertionFailure(f"no element at {where} holds base64 content")
 
 
+@dataclass(frozen=True)
+class _Record:
+    """One record as a closure reads it (``firstElementAt`` / ``allElementsAt``)."""
+
+    env: ScriptEnv
+    document: etree._ElementTree
+
+    def first(self, path: str) -> str | None:
+        found = self.env.values(self.document, path)
+        return found[0] if found else None
+
+    def all(self, path: str) -> list[str]:
+        return self.env.values(self.document, path)
+
+
+def assert_for_any_record(env: ScriptEnv, condition: Any, message: Any) -> str:
+    """``assertForAnyRecord(condition, message)``: at least one record satisfies the closure (cases
+    such as 5.1 "signed": "a record with signature id and time"); ``message`` is the failure text.
+    The closure is compiled by ``harness.soapui.closure`` (a small, checked subset of Groovy)."""
+    test: Condition = env.value(condition) if isinstance(condition, Ref) else condition
+    variables = {k: v for k, v in env.variables.items() if isinstance(v, str)}
+    if any(test(_Record(env, record), variables) for record in env.records()):
+        return "a record satisfies the condition"
+    raise AssertionFailure(str(env.value(message)) or "no record satisfies the condition")
+
+
 def get_content_records(env: ScriptEnv, target: str) -> str:
     """``context.X = ca.getContentRecords()``: keep the response's records for later steps."""
     records = env.records()
@@ -573,6 +630,11 @@ def _execute(call: Call, env: ScriptEnv) -> str:
         level, name, value = call.args
         env.scope.level(level)[name] = str(env.value(value))
         return f"{level} property {name} set"
+    if method == "setVariable":
+        env.variables[call.target] = call.args[0]
+        return ""
+    if method == "assertForAnyRecord":
+        return assert_for_any_record(env, *call.args)
     if method == "setContext":
         env.scope.context[call.target] = env.value(call.args[0])
         return ""

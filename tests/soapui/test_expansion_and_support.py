@@ -77,7 +77,8 @@ def test_unexpandable_references_are_one_line_naming_them(scope: Scope, text: st
 
 def test_statements_respect_strings_brackets_and_comments() -> None:
     source = "a(1,\n 2) // note\nb = 'x // y; z'; c { d\n e }\n/* gone\n */ f"
-    assert statements(source) == ["a(1, 2)", "b = 'x // y; z'", "c { d e }", "f"]
+    assert [" ".join(s.split()) for s in statements(source)] == ["a(1, 2)", "b = 'x // y; z'", "c { d e }", "f"]
+    assert statements("a = b &&\n c\nd\n  .e()") == ["a = b &&\n c", "d\n  .e()"]  # Groovy line continuation
 
 
 def test_scripts_only_calling_the_support_library_are_understood() -> None:
@@ -173,3 +174,43 @@ def test_records_need_the_record_path_property(scope: Scope) -> None:
     del scope.project_properties["RecordElementPath"]
     with pytest.raises(SoapUIError, match="has no RecordElementPath property"):
         _run(env(scope), "ca.assertNonEmptyResponse()")
+
+
+SIGNED = "def signed = '/notes:clinicalNote/core:header/core:signed'\n"
+
+
+@pytest.mark.parametrize(
+    ("script", "status"),
+    [
+        (
+            SIGNED + "ca.assertForAnyRecord({ record -> record.firstElementAt(signed) != null &&\n"
+            "  record.allElementsAt('/notes:clinicalNote/core:header/core:documentId').size() == 1 }, 'none signed')",
+            Status.PASSED,
+        ),
+        (
+            SIGNED + "def condition = { record ->\n  def s = record.firstElementAt(signed)\n  log.info(s)\n"
+            "  return s && record.firstElementAt(signed + '/x') }\ndef info = sprintf(\"none signed\")\n"
+            "ca.assertForAnyRecord(condition, info)",
+            Status.FAILED,
+        ),
+        ("ca.assertForAnyRecord({ record -> !record.firstElementAt('//*:signed') }, 'all signed')", Status.PASSED),
+    ],
+)
+def test_record_conditions_compile_and_judge_both_ways(scope: Scope, script: str, status: Status) -> None:
+    result = _run(env(scope), "def ca = new ContentAssertions(context, messageExchange)\n" + script)
+    assert result[0] is status
+    if status is Status.FAILED:
+        assert result[1].endswith("none signed")
+
+
+@pytest.mark.parametrize(
+    "closure",
+    [
+        "{ record -> for (i = 0; i < 2; i++) { return true } }",
+        "{ record -> record.timestampInRange('/a', '1', '2') }",
+        "{ record -> unknownName }",
+        "{ it -> true }",
+    ],
+)
+def test_closures_outside_the_subset_stay_manual(closure: str) -> None:
+    assert not analyse(f"ca.assertForAnyRecord({closure}, 'x')").understood
