@@ -29,6 +29,13 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+_BINARY: dict[str, Callable[[Any, Any, Any, Any], Any]] = {
+    "||": lambda a, b, r, v: truth(a(r, v)) or truth(b(r, v)),
+    "&&": lambda a, b, r, v: truth(a(r, v)) and truth(b(r, v)),
+    "+": lambda a, b, r, v: a(r, v) + b(r, v),
+}
+
+
 class Unsupported(ValueError):
     """The closure uses something outside the supported subset."""
 
@@ -86,21 +93,20 @@ class _Parser:
             raise Unsupported(f"unexpected {self.peek()!r}")
         return expr
 
-    def or_expr(self) -> Expr:
-        left = self.and_expr()
-        while self.peek() == "||":
+    def chain(self, operator: str, operand: Callable[[], Expr]) -> Expr:
+        """``operand (operator operand)*``, left-associative; ``&&``/``||`` short-circuit like Groovy."""
+        left = operand()
+        while self.peek() == operator:
             self.take()
-            right, first = self.and_expr(), left
-            left = lambda r, v, a=first, b=right: truth(a(r, v)) or truth(b(r, v))  # noqa: E731
+            right, first, join = operand(), left, _BINARY[operator]
+            left = lambda r, v, a=first, b=right, j=join: j(a, b, r, v)  # noqa: E731
         return left
 
+    def or_expr(self) -> Expr:
+        return self.chain("||", self.and_expr)
+
     def and_expr(self) -> Expr:
-        left = self.not_expr()
-        while self.peek() == "&&":
-            self.take()
-            right, first = self.not_expr(), left
-            left = lambda r, v, a=first, b=right: truth(a(r, v)) and truth(b(r, v))  # noqa: E731
-        return left
+        return self.chain("&&", self.not_expr)
 
     def not_expr(self) -> Expr:
         if self.peek() == "!":
@@ -118,12 +124,7 @@ class _Parser:
         return left
 
     def add(self) -> Expr:
-        left = self.postfix()
-        while self.peek() == "+":
-            self.take()
-            right, first = self.postfix(), left
-            left = lambda r, v, a=first, b=right: a(r, v) + b(r, v)  # noqa: E731
-        return left
+        return self.chain("+", self.postfix)
 
     def postfix(self) -> Expr:
         expr = self.primary()

@@ -535,7 +535,11 @@ def assert_for_any_record(env: ScriptEnv, condition: Any, message: Any) -> str:
     The closure is compiled by ``harness.soapui.closure`` (a small, checked subset of Groovy)."""
     test: Condition = env.value(condition) if isinstance(condition, Ref) else condition
     variables = {k: v for k, v in env.variables.items() if isinstance(v, str)}
-    if any(test(_Record(env, record), variables) for record in env.records()):
+    try:
+        satisfied = any(test(_Record(env, record), variables) for record in env.records())
+    except (TypeError, AttributeError) as exc:  # e.g. null.size(): Groovy would throw; a human decides
+        raise NotRunnable(f"the condition cannot be evaluated on this answer ({exc})") from None
+    if satisfied:
         return "a record satisfies the condition"
     raise AssertionFailure(str(env.value(message)) or "no record satisfies the condition")
 
