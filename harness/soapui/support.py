@@ -21,7 +21,7 @@ import binascii
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -304,9 +304,10 @@ class Message:
     headers: tuple[tuple[str, str], ...] = ()
     status: int | None = None
     _document: etree._Element | None = field(default=None, repr=False)
+    records: dict[str, list[etree._ElementTree]] = field(default_factory=dict, repr=False)  # by record path
 
     def document(self) -> etree._Element:
-        """The parsed response (``SoapUIError`` when it is not XML: the assertion fails on it)."""
+        """The parsed response; an answer that is not XML fails the assertion (``AssertionFailure``)."""
         if self._document is None:
             try:
                 self._document = etree.fromstring(
@@ -366,17 +367,17 @@ class ScriptEnv:
             )
         if self.message is None:
             raise SoapUIError("ContentAssertions used outside a request step's assertion")
-        found = evaluate(path, self.message.document(), self.scope.namespaces)
-        return [etree.ElementTree(_detached(e)) for e in found if isinstance(e, etree._Element)]
+        if path not in self.message.records:
+            found = evaluate(path, self.message.document(), self.scope.namespaces)
+            self.message.records[path] = [
+                etree.ElementTree(etree.fromstring(etree.tostring(e))) for e in found if isinstance(e, etree._Element)
+            ]
+        return self.message.records[path]
 
     def values(self, record: etree._ElementTree, path: str) -> list[str]:
         """Text of every node ``path`` selects in ``record`` (relative paths read from the record root)."""
         path = path if path.startswith("/") else "/" + path
         return [as_text(v).strip() for v in evaluate(path, record, self.scope.namespaces)]
-
-
-def _detached(element: etree._Element) -> etree._Element:
-    return etree.fromstring(etree.tostring(element))
 
 
 # -- ContentAssertions: one function per method --------------------------------------------------
@@ -414,7 +415,8 @@ def assert_specific_value_in_any_record(env: ScriptEnv, path: Any, value: Any) -
 
 def assert_specific_value_in_all_records(env: ScriptEnv, path: Any, value: Any) -> str:
     """``assertSpecificValueInAllRecords(path, value)``: every record has ``value`` at ``path``
-    (filter cases: "only records of the requested patient / care unit / source system")."""
+    (filter cases: "only records of the requested patient / care unit / source system"). Like
+    Groovy's ``every``, no records pass; the projects pair it with ``assertNonEmptyResponse``."""
     wanted, where = str(env.value(value)), env.value(path)
     offending = [i + 1 for i, r in enumerate(env.records()) if wanted not in env.values(r, where)]
     if offending:
@@ -700,5 +702,5 @@ def outcome_for(where: str, script_text: str, env: ScriptEnv) -> Outcome:
             f"script not executed natively (not understood: {script.not_understood[:120]!r}); review it by hand",
             evidence=script_text,
         )
-    status, message = run_script(script, env)
+    status, message = run_script(script, replace(env, variables={}))  # a script's own variables only
     return Outcome(status, where, message, evidence=script_text if status is Status.MANUAL else "")
