@@ -244,7 +244,7 @@ def _recognise(statement: str, raw: str, names: frozenset[str]) -> Call | None:
         return Call("XmlDataReader.load", (_argument(match.group(1)),))
     if match := _VALIDATE.fullmatch(statement):
         names = re.findall(_STR, match.group(1))
-        file_name = _literal(names[-1]) if names else "constraints.xml"
+        file_name = _literal(names[-1]).lstrip("/\\") if names else "constraints.xml"
         return Call("SchematronValidator.validateMessage", (file_name,), target="failures")
     if any(p.fullmatch(statement) for p in _FAILURES):
         return Call("assertNoFailures")

@@ -215,3 +215,18 @@ def test_record_conditions_compile_and_judge_both_ways(scope: Scope, script: str
 )
 def test_closures_outside_the_subset_stay_manual(closure: str) -> None:
     assert not analyse(f"ca.assertForAnyRecord({closure}, 'x')").understood
+
+
+@pytest.mark.parametrize("file_expression", ['"/constraints.xml"', 'File.separator + "constraints.xml"'])
+def test_schematron_validator_reads_the_rules_beside_the_project(scope: Scope, file_expression: str) -> None:
+    (scope.project.folder / "constraints.xml").write_text("<schema/>", encoding="utf-8")
+    seen: list[Path] = []
+    environment = env(scope)
+    environment.schematron = lambda path: seen.append(path) or ["rule broken (at /x)"]
+    script = (
+        "def failures = validator.validateMessage(messageExchange.response.responseContent,\n"
+        f"    new File(utils.projectPath + {file_expression}))\nassert (failures.isEmpty())"
+    )
+    status, message = _run(environment, script)
+    assert (status, seen) == (Status.FAILED, [scope.project.folder / "constraints.xml"])
+    assert "rule broken" in message
