@@ -13,17 +13,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from harness.contracts import Contract
 from harness.errors import SoapUIError
 from harness.soapui.expansion import Unexpandable
 from harness.soapui.outcome import Outcome, Status
 from harness.soapui.project import Assertion
 from harness.soapui.support import AssertionFailure, Message, ScriptEnv, outcome_for
 from harness.soapui.xpath import as_text, evaluate
+
+if TYPE_CHECKING:
+    from harness.contracts import Contract
 
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"

@@ -18,12 +18,11 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from harness.checks.catalogue import CheckSpec, Level, Suite
-from harness.contracts import Contract
 from harness.contracts.package import read_release_file
 from harness.errors import HarnessError, SoapUIError
 from harness.results import CheckFailed, Manual, NotTested
@@ -31,7 +30,10 @@ from harness.soapui.outcome import Status
 from harness.soapui.project import Project, TestCase, TestSuite, load_project
 from harness.soapui.run import CaseResult, CaseRunner
 from harness.transport.client import CONSUMER_HSA_HEADER
-from harness.transport.exchange import Exchange
+
+if TYPE_CHECKING:
+    from harness.contracts import Contract
+    from harness.transport.exchange import Exchange
 
 PROJECTS_KEY = pytest.StashKey[list[Path]]()
 LOADED_KEY = pytest.StashKey[dict[Path, Project]]()

@@ -15,11 +15,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from lxml import etree
 
-from harness.contracts import Contract
 from harness.errors import HarnessError, SoapUIError
 from harness.soapui.assertions import LOAD_TEST_TYPES, Checked, check
 from harness.soapui.expansion import Scope, StepRecord, Unexpandable
@@ -28,7 +27,10 @@ from harness.soapui.project import Project, Step, TestCase, TestSuite
 from harness.soapui.support import Message, NotRunnable, ScriptEnv, outcome_for
 from harness.soapui.xpath import as_text, evaluate
 from harness.testdata import SuiteData, load_testdata
-from harness.transport.exchange import Exchange
+
+if TYPE_CHECKING:
+    from harness.contracts import Contract
+    from harness.transport.exchange import Exchange
 
 _MAX_CALL_DEPTH = 5
 # Released projects carry a literal backslash-r between tags (a Windows line-end export artefact);

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
@@ -33,7 +33,9 @@ from harness.soapui.closure import Condition, Unsupported, compile_condition
 from harness.soapui.expansion import Scope, Unexpandable
 from harness.soapui.outcome import Outcome, Status
 from harness.soapui.xpath import as_text, evaluate
-from harness.testdata import SuiteData
+
+if TYPE_CHECKING:
+    from harness.testdata import SuiteData
 
 # -- the script model ------------------------------------------------------------------------
 
