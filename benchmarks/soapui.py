@@ -33,7 +33,7 @@ from harness.testdata import load_testdata  # noqa: E402
 CORPUS = Path(os.environ.get("RIVTA_CORPUS", REPO.parent / "shared" / "rivta-corpus"))
 RELEASE = CORPUS / "domain-releases" / "clinicalprocess_healthcond_description_3.0.5"
 GCD = RELEASE / "test-suite" / "GetCareDocumentation" / "GetCareDocumentation-soapui-project.xml"
-DATA = REPO / "fixtures" / "soapui" / "GetCareDocumentation_3.data.xml"
+DATA = REPO / "fixtures" / "testdata" / "GetCareDocumentation-3.toml"
 COLD = f"""
 import time
 start = time.perf_counter()

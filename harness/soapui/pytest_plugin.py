@@ -104,7 +104,7 @@ def release_projects(contracts: Sequence[Contract], workdir: Path) -> list[Path]
                 continue
             target = workdir / contract.name
             target.mkdir(parents=True, exist_ok=True)
-            for extra in ("data.xml", "constraints.xml"):
+            for extra in ("data.xml", "constraints.xml", f"{contract.name}-doc.html"):
                 data = read_release_file(contract.package, f"{folder}/{extra}")
                 if data is not None:
                     (target / extra).write_bytes(data)
@@ -298,13 +298,18 @@ def verdict(result: CaseResult) -> None:
         return
     if not result.outcomes:
         raise NotTested(f"not tested: {result.case!r} has no assertion that could show a rule broken")
-    first = next(o for o in result.outcomes if o.status is status)
     if status is Status.FAILED:
         failed = [str(o) for o in result.outcomes if o.status is Status.FAILED]
         raise CheckFailed(f"{len(failed)} of {len(result.outcomes)} assertions failed in {result.case!r}", findings)
+    first = next((o for o in result.outcomes if o.status is status), result.outcomes[0])
     if status is Status.ERROR:
         raise SoapUIError(f"{first.where}: {first.message}")
     if status is Status.NOT_TESTED:
         raise NotTested(f"not tested: {first.where}: {first.message}")
+    if result.review:
+        raise Manual(
+            f"manual: Inera's TK documentation leaves this case to a human ({result.review}); "
+            "judge the recorded answers and the assertion outcomes"
+        )
     evidence = f"\n{first.evidence[:_MAX_EVIDENCE_SCRIPT]}" if first.evidence else ""
     raise Manual(f"manual: {first.where}: {first.message}{evidence}")

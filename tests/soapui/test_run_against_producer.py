@@ -177,6 +177,16 @@ def _project(folder: Path) -> Path:
         b.case("3.4 Disabled", b.groovy("Read data"), disabled=True),
         b.case("3.5 Calls 1.1", b.call_case("Run 1.1", "id-1.1 Personnummer")),
         b.case("3.6 Nothing judged", b.groovy("Read data"), b.request("Call", b.envelope(b.patient()))),
+        b.case(
+            "3.7 Judged by hand",
+            b.groovy("Read data"),
+            b.request("Call", b.envelope(b.patient()), b.assertion("SOAP Response")),
+        ),
+        b.case(
+            "3.8 Judged by hand, red",
+            b.groovy("Read data"),
+            b.request("Call", b.envelope(b.patient()), b.assertion("Not SOAP Fault Assertion", "SOAP Fault")),
+        ),
         b.case("6.1 Load", b.request("PatientId #1", b.envelope(b.patient(PATIENT))), load=True),
     )
     bad = b.suite(
@@ -191,6 +201,13 @@ def _project(folder: Path) -> Path:
         b.case("5.2 Missing value", b.groovy("Read data"), b.request("Call", b.envelope(b.patient("${noSuchValue}")))),
     )
     path = b.write_project(folder, "Notes", basic, human, bad, properties={"slaMs": "5000"})
+    (folder / "Notes-doc.html").write_text(
+        "<h3><li>3.6 Nothing judged</li></h3><p>Verifierar ingenting.</p>"
+        "<h3><li>3.7 Judged by hand</li></h3><p>Verifierar x.<br>OBS! Detta är ett manuellt testfall, där "
+        "responsen behöver kontrolleras manuellt. SoapUI kan ge grönt.</p>"
+        "<h3><li>3.8 Judged by hand, red</li></h3><p>Kräver ett internt fel. OBS! Manuell kontroll krävs.</p>",
+        encoding="utf-8",
+    )
     b.write_data(
         folder,
         {"logicalAddress": "SE1234567890-LA01", "httpHeaderHsaId": "SE1234567890-HRN1", "patientId": PATIENT},
@@ -312,6 +329,18 @@ def test_manual_steps_and_unknown_scripts_are_never_passed(project_path, produce
     mixed = run(project_path, producers[None], example_contract, "3.3 Failed beats not understood")
     assert mixed.status is Status.FAILED
     assert set(by_status(mixed)) == {"failed", "manual"}
+
+
+def test_cases_inera_documents_as_manual_are_manual_green_or_red(project_path, producers, example_contract) -> None:
+    green = run(project_path, producers[None], example_contract, "3.7 Judged by hand")
+    assert (green.status, green.review) == (
+        Status.MANUAL,
+        "OBS! Detta är ett manuellt testfall, där responsen behöver kontrolleras manuellt.",
+    )
+    red = run(project_path, producers[None], example_contract, "3.8 Judged by hand, red")
+    assert red.status is Status.MANUAL
+    assert [o.status for o in red.outcomes] == [Status.FAILED]  # kept for the reviewer
+    assert run(project_path, producers[None], example_contract, "3.6 Nothing judged").review == ""
 
 
 def test_call_test_case_runs_the_target_and_load_tests_are_left_to_load_profiles(
