@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 PROJECTS_KEY = pytest.StashKey[list[Path]]()
 LOADED_KEY = pytest.StashKey[dict[Path, Project]]()
+AUTO_KEY = pytest.StashKey[bool]()  # the projects came from the --contract release, none was named
 _OURS = frozenset({"content-type", "soapaction", CONSUMER_HSA_HEADER.lower()})
 RUNNERS_KEY = pytest.StashKey[dict[Path, CaseRunner]]()
 _MAX_EVIDENCE_SCRIPT = 4000
@@ -81,11 +82,32 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     config.add_cleanup(lambda: shutil.rmtree(workdir, ignore_errors=True))
     found = release_projects(_session(config).contracts, workdir)
     config.stash[PROJECTS_KEY] = found
+    config.stash[AUTO_KEY] = True
     try:
         config.stash[LOADED_KEY] = {p.resolve(): load_project(p) for p in found}
     except SoapUIError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.args.extend(str(p) for p in found)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A release project found on its own does not duplicate a native TK suite of the same contract.
+
+    Its cases are left out of the run (not deselected: nothing was asked for); name the project
+    with --soapui-project to run it beside the native suite.
+    """
+    if not config.stash.get(AUTO_KEY, False):
+        return
+    from harness.plugin import item_spec
+
+    native = set()
+    for item in items:
+        spec = item_spec(item)
+        contract = getattr(getattr(item, "callspec", None), "params", {}).get("rivta")
+        if spec is not None and spec.suite is Suite.TK and contract is not None and not isinstance(item, SoapUICase):
+            native.add(contract.name)
+    items[:] = [item for item in items if not (isinstance(item, SoapUICase) and item.contract_name in native)]
 
 
 def release_projects(contracts: Sequence[Contract], workdir: Path) -> list[Path]:
@@ -183,6 +205,14 @@ class SuiteNode(pytest.Collector):
 
 class SoapUICase(pytest.Function):
     """One SoapUI test case as a pytest item (a function so the run's fixtures reach it)."""
+
+    @property
+    def contract_name(self) -> str | None:
+        """The name of the run's contract this case tests, if the run has it."""
+        from harness.plugin import CONTRACT_KEY
+
+        contract = self.stash.get(CONTRACT_KEY, None)
+        return None if contract is None else contract.name
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         assert isinstance(self.parent, SuiteNode)

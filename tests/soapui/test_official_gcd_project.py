@@ -1,6 +1,7 @@
 """Inera's official GetCareDocumentation 3.0 SoapUI project, run natively against the reference producer.
 
-The project comes unchanged from the corpus release (found from ``--contract``); the data is
+The project comes unchanged from the corpus release (named with ``--soapui-project``, since the
+harness's own GCD 3 suite would otherwise stand in for it); the data is
 the native GCD 3 suite's (``fixtures/testdata/GetCareDocumentation-3.toml``, the TOML form of a
 data.xml written for the producer's fixtures) with its declaration. Cases the
 support library can express pass on the conformant producer and fail against the fault variant
@@ -25,10 +26,13 @@ def _run(pytester: pytest.Pytester, *arguments: str, select: str = "soapui-proje
     release = corpus_path() / RELEASE
     if not release.is_dir():
         pytest.skip(f"corpus release {RELEASE} not present")
+    project = release / "test-suite" / "GetCareDocumentation" / "GetCareDocumentation-soapui-project.xml"
     recorder = pytester.inline_run(
         SUITES,
         "--contract",
         f"{release}::GetCareDocumentation",
+        "--soapui-project",
+        str(project),
         "--testdata",
         DATA,
         "--declaration",

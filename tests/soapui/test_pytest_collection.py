@@ -111,27 +111,47 @@ def test_a_file_that_is_not_a_project_stops_the_run_with_one_line(pytester: pyte
         assert "Traceback" not in result.stderr.str()
 
 
+def _release(name: str = GCD_RELEASE) -> Path:
+    release = corpus_path() / name
+    if not release.is_dir():
+        pytest.skip(f"corpus release {name} not present")
+    return release
+
+
+def _soapui_names(result: pytest.RunResult, project: str) -> list[str]:
+    return [line.rsplit("::", 1)[1] for line in result.outlines if f"{project}-soapui-project.xml::" in line]
+
+
 @pytest.mark.corpus
 def test_a_release_as_contract_finds_its_project(pytester: pytest.Pytester) -> None:
-    release = corpus_path() / GCD_RELEASE
-    if not release.is_dir():
-        pytest.skip(f"corpus release {GCD_RELEASE} not present")
-    result = pytester.runpytest(SUITES, "--contract", f"{release}::GetCareDocumentation", "--collect-only", "-q")
-    names = [line.rsplit("::", 1)[1] for line in result.outlines if "GetCareDocumentation-soapui-project.xml::" in line]
-    assert len(names) == 40
-    assert names[:3] == ["1.1.1 Personnummer", "1.1.2 Samordningsnummer", "1.1.4 Lokalt reservnummer"]
+    release = _release()
+    result = pytester.runpytest(SUITES, "--contract", f"{release}::GetAlertInformation", "--collect-only", "-q")
+    names = _soapui_names(result, "GetAlertInformation")
+    assert len(names) == 48
+    assert names[:3] == ["1.1.1 Personnummer", "1.1.2 Samordningsnummer", "1.1.3 Lokalt reservnummer"]
+
+
+@pytest.mark.corpus
+def test_a_found_project_does_not_duplicate_a_native_tk_suite_a_named_one_runs_beside_it(
+    pytester: pytest.Pytester,
+) -> None:
+    release = _release()
+    contract = ["--contract", f"{release}::GetCareDocumentation", "--collect-only", "-q"]
+    found = pytester.runpytest(SUITES, *contract)
+    assert _soapui_names(found, "GetCareDocumentation") == []
+    assert any("test_1_1_1" in line for line in found.outlines)  # the native GCD 3 suite
+    project = release / "test-suite" / "GetCareDocumentation" / "GetCareDocumentation-soapui-project.xml"
+    named = pytester.runpytest(SUITES, *contract, "--soapui-project", str(project))
+    assert len(_soapui_names(named, "GetCareDocumentation")) == 40
 
 
 @pytest.mark.corpus
 def test_a_release_zip_as_contract_finds_its_project(pytester: pytest.Pytester) -> None:
-    release = corpus_path() / GCD_RELEASE
-    if not release.is_dir():
-        pytest.skip(f"corpus release {GCD_RELEASE} not present")
+    release = _release()
     archive = pytester.path / "release.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
         for path in release.rglob("*"):
-            if path.is_file() and path.suffix in (".xml", ".xsd", ".wsdl"):
+            if path.is_file() and path.suffix in (".xml", ".xsd", ".wsdl", ".html"):
                 zipped.write(path, f"{release.name}/{path.relative_to(release).as_posix()}")
-    result = pytester.runpytest(SUITES, "--contract", f"{archive}::GetCareDocumentation", "--collect-only", "-q")
-    names = [line.rsplit("::", 1)[1] for line in result.outlines if "GetCareDocumentation-soapui-project.xml::" in line]
-    assert len(names) == 40
+    result = pytester.runpytest(SUITES, "--contract", f"{archive}::GetAlertInformation", "--collect-only", "-q")
+    assert len(_soapui_names(result, "GetAlertInformation")) == 48
