@@ -63,5 +63,9 @@ class ProducerServerError(HarnessError):
     """The embedded reference producer could not start or serve."""
 
 
+class SoapUIError(HarnessError):
+    """A SoapUI project, its data.xml or one of its properties, scripts or XPaths cannot be used."""
+
+
 class ReportError(HarnessError):
     """A self-declaration bundle cannot be written, read, signed or verified."""

@@ -31,6 +31,7 @@ OPTIONS_KEY = pytest.StashKey[RunOptions]()
 SESSION_KEY = pytest.StashKey[RunSession]()
 ERRORS_KEY = pytest.StashKey[ErrorCalls]()
 EXCHANGES_KEY = pytest.StashKey[Rivta]()
+pytest_plugins = ("harness.soapui.pytest_plugin",)  # Inera's SoapUI projects as checks (--soapui-project)
 # Dynamic checks (e.g. imported SoapUI cases) carry their spec here instead of a rivta_check marker,
 # and their contract here instead of the ``rivta`` parameter.
 SPEC_KEY = pytest.StashKey[CheckSpec]()

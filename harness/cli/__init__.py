@@ -12,14 +12,23 @@ import sys
 from collections.abc import Sequence
 
 from harness import __version__
-from harness.cli import certs_cmd, contracts_cmd, doctor_cmd, producer_cmd, report_cmd, run_cmd, testdata_cmd
+from harness.cli import (
+    certs_cmd,
+    contracts_cmd,
+    doctor_cmd,
+    producer_cmd,
+    report_cmd,
+    run_cmd,
+    soapui_cmd,
+    testdata_cmd,
+)
 from harness.errors import HarnessError
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70
 
-_COMMAND_MODULES = (run_cmd, contracts_cmd, certs_cmd, producer_cmd, doctor_cmd, report_cmd, testdata_cmd)
+_COMMAND_MODULES = (run_cmd, contracts_cmd, certs_cmd, producer_cmd, doctor_cmd, report_cmd, testdata_cmd, soapui_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
