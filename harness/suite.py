@@ -285,6 +285,12 @@ class Rivta:
             f"personal data. The faults of this run's {len(invalid) + len(missing)} invalid requests are attached"
         )
 
+    def unless_not_offered(self, name: str) -> None:
+        """Not applicable only when the declaration says the capability is not offered (TK suites: the
+        vendor's test data, not the declaration, says "run it")."""
+        if self.session.declaration.capability(name) is False:
+            raise NotApplicable(f"not applicable: the declaration says {name} is not offered")
+
     def require_capability(self, name: str) -> None:
         """Not applicable when declared as not offered; not tested when the declaration does not say."""
         offered = self.session.declaration.capability(name)

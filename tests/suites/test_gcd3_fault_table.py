@@ -79,3 +79,14 @@ def test_inera_data_xml_unchanged_blames_the_data_never_the_producer(pytester: p
     assert tk, "the suite ran"
     assert {"failed", "error"}.isdisjoint(tk.values())
     assert tk["tk.gcd3.1.1.1"] == "not tested"
+
+
+@pytest.mark.corpus
+def test_data_says_run_it_the_declaration_can_say_not_offered(pytester: pytest.Pytester, corpus) -> None:
+    common = [SUITES, "-p", "no:cacheprovider", "--contract", f"{corpus / RELEASE}::GetCareDocumentation",
+              "--testdata", str(REPO / "fixtures/testdata/GetCareDocumentation-3.toml"), "-k", "7_1 or 7_2 or 5_18"]  # fmt: skip
+    silent = verdicts(pytester, *common)
+    assert silent == {"tk.gcd3.7.1": "passed", "tk.gcd3.7.2": "passed", "tk.gcd3.5.18": "passed"}
+    declaration = pytester.makefile(".toml", no="[capabilities]\nconsumer_blocking = false\n")
+    declared = verdicts(pytester, *common, "--declaration", str(declaration))
+    assert declared == {"tk.gcd3.7.1": "not applicable", "tk.gcd3.7.2": "not applicable", "tk.gcd3.5.18": "passed"}

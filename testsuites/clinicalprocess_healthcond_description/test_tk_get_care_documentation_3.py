@@ -591,7 +591,7 @@ def test_5_5_to_5_13_note_codes(rivta: Rivta, case_id: str) -> None:
 
 @pytest.mark.rivta_check("tk.gcd3.5.14")
 def test_5_14_docbook(rivta: Rivta) -> None:
-    rivta.require_capability("docbook")
+    rivta.unless_not_offered("docbook")
     case = Case(rivta, "5.14 ClinicalDocumentNoteText-DocBook")
     texts = [r.text("body/clinicalDocumentNoteText") for r in _unfiltered(case)]
     docbook = [t for t in texts if DOCBOOK_NAMESPACE in t]
@@ -615,7 +615,7 @@ def _docbook_findings(text: str) -> list[str]:
 
 @pytest.mark.rivta_check("tk.gcd3.5.15")
 def test_5_15_docbook_special_characters(rivta: Rivta) -> None:
-    rivta.require_capability("docbook")
+    rivta.unless_not_offered("docbook")
     case = Case(rivta, "5.15 DocBook-extended")
     texts = [r.text("body/clinicalDocumentNoteText") for r in _unfiltered(case)]
     shown = sum(DOCBOOK_NAMESPACE in t for t in texts)
@@ -628,7 +628,7 @@ def test_5_15_docbook_special_characters(rivta: Rivta) -> None:
 
 @pytest.mark.rivta_check("tk.gcd3.5.16")
 def test_5_16_multimedia_value(rivta: Rivta) -> None:
-    rivta.require_capability("multimedia")
+    rivta.unless_not_offered("multimedia")
     case = Case(rivta, "5.16 MultimediaEntryValue")
     entries = [r for r in _unfiltered(case) if r.has("body/multimediaEntry/value")]
     if not entries:
@@ -646,7 +646,7 @@ def test_5_16_multimedia_value(rivta: Rivta) -> None:
 
 @pytest.mark.rivta_check("tk.gcd3.5.17")
 def test_5_17_multimedia_reference(rivta: Rivta) -> None:
-    rivta.require_capability("multimedia")
+    rivta.unless_not_offered("multimedia")
     case = Case(rivta, "5.17 MultimediaEntryReference")
     references = [r.text("body/multimediaEntry/reference") for r in _unfiltered(case)]
     references = [ref for ref in references if ref]
@@ -659,7 +659,7 @@ def test_5_17_multimedia_reference(rivta: Rivta) -> None:
 
 @pytest.mark.rivta_check("tk.gcd3.5.18")
 def test_5_18_partial_answers(rivta: Rivta) -> None:
-    rivta.require_capability("partial_answers")
+    rivta.unless_not_offered("partial_answers")
     case = Case(rivta, "5.18 Delsvar")
     exchange = rivta.call(case.request(), label="TF 5.18 first part", **case.options())
     pages = [records_of(rivta, exchange)]
@@ -708,7 +708,7 @@ def _has_more(exchange: Exchange) -> tuple[str, str] | None:
 
 @pytest.mark.rivta_check("tk.gcd3.7.1")
 def test_7_1_care_unit_blacklisted(rivta: Rivta) -> None:
-    rivta.require_capability("consumer_blocking")
+    rivta.unless_not_offered("consumer_blocking")
     case = Case(rivta, "7.1 CareUnit_Blacklisted")
     consumer, hidden = case.value("httpHeaderHsaId2"), case.value("filterString")
     everything = _unfiltered(case)
@@ -724,7 +724,7 @@ def test_7_1_care_unit_blacklisted(rivta: Rivta) -> None:
 
 @pytest.mark.rivta_check("tk.gcd3.7.2")
 def test_7_2_consumer_blacklisted(rivta: Rivta) -> None:
-    rivta.require_capability("consumer_blocking")
+    rivta.unless_not_offered("consumer_blocking")
     case = Case(rivta, "7.2 Consumer_Blacklisted")
     consumer = case.value("httpHeaderHsaId2")
     _unfiltered(case)
