@@ -141,13 +141,13 @@ class EiMock:
         self.observations = Observations(collections.deque(maxlen=max(1, settings.keep_calls)))
         self.started_at = datetime.now(UTC)
         self._log = log
-        self._lock = threading.Lock()
+        self.lock = threading.Lock()  # guards observations; the report holds it while it reads them
         self._numbers = 0
 
     # -- refusals ----------------------------------------------------------------------------
     def refused(self, kind: str) -> None:
         """Count input refused before it reached the application (TLS, size)."""
-        with self._lock:
+        with self.lock:
             self.observations.bad_input[kind] += 1
         if self._log:
             self._log(f"refused: {kind}")
@@ -191,7 +191,7 @@ class EiMock:
         return self._refuse("unknown operation", fault(f"unknown operation {xmlsafe.local_name(payload)}"))
 
     def _next_number(self) -> int:
-        with self._lock:
+        with self.lock:
             self._numbers += 1
             return self._numbers
 
@@ -231,7 +231,7 @@ class EiMock:
 
     def _injected_fault(self, number: int, at: float) -> str | None:
         settings = self.settings
-        with self._lock:
+        with self.lock:
             self.observations.updates += 1
             count = self.observations.updates
         if settings.fault_every and count % settings.fault_every == 0:
@@ -306,7 +306,7 @@ class EiMock:
             sorted({e.source_system for e in judgement.engagements}),
             evidence,
         )
-        with self._lock:
+        with self.lock:
             calls = self.observations.calls
             if len(calls) == calls.maxlen:
                 self.observations.dropped += 1
@@ -317,7 +317,7 @@ class EiMock:
 
     def _observe(self, record: CallRecord, judgement: Judgement, accepted: bool) -> None:
         seen = self.observations
-        with self._lock:
+        with self.lock:
             if len(seen.examples) < EVIDENCE_PER_QUESTION:
                 seen.examples.append(record)
             for question in dict.fromkeys(b.question for b in record.breaches):

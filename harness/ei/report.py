@@ -225,9 +225,12 @@ def write_ei_report(
     interruption: str | None = None,
 ) -> dict[str, Any]:
     """Write the EI Update self-declaration bundle to ``report_dir``; return the document."""
-    now = mock.timeline.clock()
-    records = verdict_records(mock, now=now)
-    sources = sorted({s for c in mock.observations.calls for s in c.source_systems})
+    with mock.lock:  # a consistent picture while calls keep coming in
+        now = mock.timeline.clock()
+        records = verdict_records(mock, now=now)
+        sources = sorted({s for c in mock.observations.calls for s in c.source_systems})
+        tables = observation_tables(mock, now=now)
+        warnings = list(mock.observations.warnings)
     facts = RunFacts(
         started_at=mock.started_at.astimezone(),
         finished_at=datetime.now(UTC).astimezone(),
@@ -253,7 +256,7 @@ def write_ei_report(
             title=TITLE,
             sections=SECTIONS,
             answers=ANSWERS,
-            observations=observation_tables(mock, now=now),
-            warnings=list(mock.observations.warnings),
+            observations=tables,
+            warnings=warnings,
         ),
     )
