@@ -100,21 +100,22 @@ def load_domain_rules(path: Path) -> DomainRules:
     return DomainRules(domains[0], path, schematron_file(path), frozenset(allowed))
 
 
-def load_rules(ei_release: Path, domain_references: Sequence[Path] = ()) -> RuleSet:
-    """The EI contract (Update, ProcessNotification), the general rules and each domain's rules."""
+def load_rules(ei_release: Path, domain_references: Sequence[Path] = (), *, option: str = "--contract") -> RuleSet:
+    """The EI contract (Update, ProcessNotification), the general rules and each domain's rules.
+
+    ``option`` names the setting that gave ``ei_release`` in error messages.
+    """
     if not ei_release.is_dir():
-        raise ConfigError(
-            f"--contract {ei_release}: not a folder", hint="give the itintegration_engagementindex release"
-        )
+        raise ConfigError(f"{option} {ei_release}: not a folder", hint="give the itintegration_engagementindex release")
     by_name = {c.name: c for c in resolve_reference(str(ei_release))}
     if UPDATE not in by_name:
         raise ConfigError(
-            f"--contract {ei_release}: no Update contract here",
+            f"{option} {ei_release}: no Update contract here",
             hint="give the itintegration_engagementindex release folder",
         )
     general = ei_release / GENERAL_RULES
     if not general.is_file():
-        raise ConfigError(f"--contract {ei_release}: the general EI rules {GENERAL_RULES} are missing")
+        raise ConfigError(f"{option} {ei_release}: the general EI rules {GENERAL_RULES} are missing")
     domains: dict[str, DomainRules] = {}
     for reference in domain_references:
         for path in domain_rules_files(reference):
