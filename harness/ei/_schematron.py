@@ -11,6 +11,7 @@ safe to drive from several threads at once).
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,11 +67,16 @@ class Schematron:
 
     def validate(self, document: etree._Element | bytes) -> list[SchematronFinding]:
         """Failed assertions for ``document`` (an element or serialized XML)."""
-        data = document if isinstance(document, bytes) else etree.tostring(document)
-        with _LOCK:
-            node = _processor().parse_xml(xml_text=data.decode("utf-8"))
-            output = self._executable.transform_to_string(xdm_node=node)
-        return _findings(output.encode("utf-8"))
+        return validate_all([self], document)[0]
+
+
+def validate_all(schemas: Sequence[Schematron], document: etree._Element | bytes) -> list[list[SchematronFinding]]:
+    """Each schema's failed assertions, with the document parsed into Saxon only once."""
+    data = document if isinstance(document, bytes) else etree.tostring(document)
+    with _LOCK:
+        node = _processor().parse_xml(xml_text=data.decode("utf-8"))
+        outputs = [schema._executable.transform_to_string(xdm_node=node) for schema in schemas]
+    return [_findings(output.encode("utf-8")) for output in outputs]
 
 
 def _findings(svrl: bytes) -> list[SchematronFinding]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from harness.ei._schematron import validate_all
 from harness.ei.questions import Question
 from harness.ei.rules import RuleSet
 
@@ -31,6 +32,7 @@ KEY_FIELDS = (
     "sourceSystem",
     "dataController",
 )
+_CORE_PREFIX = f"{{{CORE}}}"
 _TRANSACTION = re.compile(r"engagementTransaction(?:\[(\d+)\])?")
 
 
@@ -91,20 +93,27 @@ def duplicate_comment(first: int, second: int) -> str:
     return f"EngagementTransaction {first} and {second} have the same unique key. Duplicates are not allowed."
 
 
-def _text(element: etree._Element | None) -> str:
-    return (element.text or "").strip() if element is not None else ""
-
-
 def read_engagements(update: etree._Element) -> list[Engagement]:
-    """Every engagementTransaction's unique key and deleteFlag, in document order."""
+    """Every engagementTransaction's unique key and deleteFlag, in document order (one pass)."""
     found = []
-    for position, transaction in enumerate(update.iterchildren(f"{{{UPDATE_NS}}}engagementTransaction"), 1):
-        engagement = transaction.find(f"{{{CORE}}}engagement")
-        key = tuple(
-            _text(engagement.find(f"{{{CORE}}}{name}")) if engagement is not None else "" for name in KEY_FIELDS
-        )
-        delete = _text(transaction.find(f"{{{CORE}}}deleteFlag")) in ("true", "1")
-        found.append(Engagement(position, key, delete))
+    transaction_tag = f"{{{UPDATE_NS}}}engagementTransaction"
+    delete_tag = f"{{{CORE}}}deleteFlag"
+    engagement_tag = f"{{{CORE}}}engagement"
+    position = 0
+    for transaction in update.iterchildren(transaction_tag):
+        position += 1
+        values: dict[str, str] = {}
+        delete = ""
+        for child in transaction.iterchildren(delete_tag, engagement_tag):
+            if child.tag == delete_tag:
+                delete = (child.text or "").strip()
+                continue
+            for field_element in child.iterchildren():
+                tag = field_element.tag
+                if isinstance(tag, str) and tag.startswith(_CORE_PREFIX):
+                    values.setdefault(tag[len(_CORE_PREFIX) :], (field_element.text or "").strip())
+        key = tuple(values.get(name, "") for name in KEY_FIELDS)
+        found.append(Engagement(position, key, delete in ("true", "1")))
     return found
 
 
@@ -133,8 +142,8 @@ def judge_update(update: etree._Element, rules: RuleSet) -> Judgement:
     messages = []
     domains = sorted({e.domain for e in engagements})
     schematrons = [rules.general] + [r.schematron for d in domains if (r := rules.domain_rules(d)) is not None]
-    for schematron in schematrons:
-        for finding in schematron.validate(update)[:MAX_FINDINGS_PER_STAGE]:
+    for findings in validate_all(schematrons, update):
+        for finding in findings[:MAX_FINDINGS_PER_STAGE]:
             judgement.breaches.append(
                 Breach(_schematron_question(finding.test), _where(finding.location) + finding.text)
             )
