@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from harness.ei._schematron import validate_all
 from harness.ei.questions import Question
 from harness.ei.rules import RuleSet
 
@@ -142,8 +141,8 @@ def judge_update(update: etree._Element, rules: RuleSet) -> Judgement:
     messages = []
     domains = sorted({e.domain for e in engagements})
     schematrons = [rules.general] + [r.schematron for d in domains if (r := rules.domain_rules(d)) is not None]
-    for findings in validate_all(schematrons, update):
-        for finding in findings[:MAX_FINDINGS_PER_STAGE]:
+    for schematron in schematrons:
+        for finding in schematron.validate(update)[:MAX_FINDINGS_PER_STAGE]:
             judgement.breaches.append(
                 Breach(_schematron_question(finding.test), _where(finding.location) + finding.text)
             )

@@ -8,8 +8,10 @@ one question, so a broken rule turns exactly its answer to "no".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
+
+from harness.sjdform import SjdForm
 
 SECTION_UPDATE = "2.3.2"
 SECTION_SLA = "2.3.3"
@@ -98,3 +100,45 @@ QUESTIONS: tuple[QuestionText, ...] = (
 )  # fmt: skip
 
 TEXT = {q.question: q for q in QUESTIONS}
+# Words that pick a question out of the form where its TF reference is missing or shared.
+FORM_KEYWORDS = {
+    Question.SEQUENTIAL: "parallellitet",
+    Question.RETRY_INTERVAL: "#22",
+    Question.MAX_ENGAGEMENTS: "1000",
+}
+
+
+def from_form(form: SjdForm) -> tuple[tuple[QuestionText, ...], tuple[tuple[str, str, str], ...]]:
+    """The questions worded, numbered and sectioned as the vendor's own form has them.
+
+    A question the form does not have keeps the harness's wording, so a changed form never
+    loses an answer; the sections are the form's numbered headings that hold a question.
+    """
+    worded: list[QuestionText] = []
+    titles: dict[str, str] = {}
+    for text in QUESTIONS:
+        keyword = FORM_KEYWORDS.get(text.question, "")
+        candidates = (
+            form.questions_for_tf(text.tf)
+            if text.tf
+            else [(section, question) for section in form.sections for question in section.questions]
+        )
+        found = next(
+            ((section, question) for section, question in candidates
+             if question.kind == "yes_no" and keyword in question.text),
+            None,
+        )  # fmt: skip
+        if found is None:
+            worded.append(text)
+            continue
+        section, question = found
+        titles.setdefault(section.number, section.title)
+        worded.append(replace(text, section=section.number, title_sv=question.text))
+    sections = tuple((number, title, DEFAULT_SECTIONS.get(number, ("", title))[1]) for number, title in titles.items())
+    return tuple(worded), sections or tuple((n, sv, en) for n, (sv, en) in DEFAULT_SECTIONS.items())
+
+
+DEFAULT_SECTIONS = {
+    SECTION_UPDATE: ("Engagemangsindexuppdatering", "Engagement index update"),
+    SECTION_SLA: ("SLA-krav", "SLA requirements"),
+}

@@ -18,17 +18,14 @@ from harness import personnummer
 from harness.checks.catalogue import CheckSpec, Level, Suite
 from harness.declaration import Declaration
 from harness.ei.mock import CallRecord, EiMock
-from harness.ei.questions import QUESTIONS, SECTION_SLA, SECTION_UPDATE, Question, QuestionText
+from harness.ei.questions import QUESTIONS, Question, QuestionText, from_form
 from harness.ei.timeline import MARK_DEADLINE_SECONDS, Mark
 from harness.report.bundle import write_bundle
 from harness.report.model import Form, RunFacts
 from harness.results import Verdict
+from harness.sjdform import SjdForm, find_form, read_form
 
 TITLE = {"sv": "Självdeklaration EI Update 1.0 (tjänstekonsument)", "en": "Self-declaration EI Update 1.0 (consumer)"}
-SECTIONS = (
-    (SECTION_UPDATE, "Engagemangsindexuppdatering", "Engagement index update"),
-    (SECTION_SLA, "SLA-krav", "SLA requirements"),
-)
 ANSWERS = {
     Verdict.PASSED: "yes",
     Verdict.FAILED: "no",
@@ -38,6 +35,7 @@ ANSWERS = {
     Verdict.ERROR: "not observed",
 }
 MAX_CALL_ROWS = 500
+FORM_CONTRACT, FORM_ROLE = "EI_Update", "TK"  # docs/SjD_TK_EI_Update_1.0.docx
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,12 +130,22 @@ def _answer(mock: EiMock, question: Question, now: float) -> _Answer:
     )
 
 
-def verdict_records(mock: EiMock, *, now: float | None = None) -> list[dict[str, Any]]:
+def form_questions(mock: EiMock) -> tuple[tuple[QuestionText, ...], tuple[tuple[str, str, str], ...]]:
+    """The questions and sections of the release's EI Update form (the harness's wording without one)."""
+    path = find_form(mock.rules.release, FORM_CONTRACT, mock.rules.update.version, FORM_ROLE)
+    if path is None:
+        return from_form(SjdForm("", ()))
+    return from_form(read_form(path))
+
+
+def verdict_records(
+    mock: EiMock, *, now: float | None = None, questions: Sequence[QuestionText] = QUESTIONS
+) -> list[dict[str, Any]]:
     """One verdict record per question, in form order, with the calls behind it as evidence."""
     moment = mock.timeline.clock() if now is None else now
     contract = mock.rules.update.key
     records = []
-    for text in QUESTIONS:
+    for text in questions:
         answer = _answer(mock, text.question, moment)
         records.append(
             {
@@ -225,9 +233,10 @@ def write_ei_report(
     interruption: str | None = None,
 ) -> dict[str, Any]:
     """Write the EI Update self-declaration bundle to ``report_dir``; return the document."""
+    questions, sections = form_questions(mock)
     with mock.lock:  # a consistent picture while calls keep coming in
         now = mock.timeline.clock()
-        records = verdict_records(mock, now=now)
+        records = verdict_records(mock, now=now, questions=questions)
         sources = sorted({s for c in mock.observations.calls for s in c.source_systems})
         tables = observation_tables(mock, now=now)
         warnings = list(mock.observations.warnings)
@@ -254,7 +263,7 @@ def write_ei_report(
         facts,
         form=Form(
             title=TITLE,
-            sections=SECTIONS,
+            sections=sections,
             answers=ANSWERS,
             observations=tables,
             warnings=warnings,

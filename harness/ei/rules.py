@@ -9,8 +9,6 @@ needs no code.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,8 +16,8 @@ from pathlib import Path
 
 from harness.contracts import Contract
 from harness.contracts.select import resolve_reference
-from harness.ei._schematron import Schematron, compile_schematron
 from harness.errors import ConfigError
+from harness.schematron import Schematron, compile_schematron
 
 GENERAL_RULES = Path("test-suite/UpdateMock/schematron/general_update_constraints.xml")
 DOMAIN_RULES_GLOB = "schemas/engagementindex/*_ei_update_constraints.xml"
@@ -44,6 +42,7 @@ class DomainRules:
 class RuleSet:
     """Everything an Update is judged against."""
 
+    release: Path
     update: Contract
     process_notification: Contract | None
     general: Schematron
@@ -55,19 +54,9 @@ class RuleSet:
         return self.domains.get(domain)
 
 
-@functools.cache
-def _compiled(digest: str, path: Path) -> Schematron:
-    del digest  # part of the cache key: the same path with new content compiles again
-    return compile_schematron(path, name=str(path))
-
-
 def schematron_file(path: Path) -> Schematron:
-    """Compile a Schematron file once per process and content."""
-    try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the Schematron file ({exc.strerror or exc})") from None
-    return _compiled(digest, path)
+    """Compile a Schematron file (once per process and content)."""
+    return compile_schematron(path, name=str(path))
 
 
 def domain_rules_files(reference: Path) -> list[Path]:
@@ -121,4 +110,6 @@ def load_rules(ei_release: Path, domain_references: Sequence[Path] = (), *, opti
         for path in domain_rules_files(reference):
             rules = load_domain_rules(path)
             domains[rules.domain] = rules
-    return RuleSet(by_name[UPDATE], by_name.get(PROCESS_NOTIFICATION), schematron_file(general), general, domains)
+    return RuleSet(
+        ei_release, by_name[UPDATE], by_name.get(PROCESS_NOTIFICATION), schematron_file(general), general, domains
+    )

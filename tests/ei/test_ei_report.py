@@ -44,6 +44,13 @@ def test_good_run_answers_yes_where_observed_and_not_observed_elsewhere(serve, c
         Question.INITIAL_LOAD: "not observed",
     }
     assert document["title"]["en"] == "Self-declaration EI Update 1.0 (consumer)"
+    sections = {s["section"]: s for s in document["sjd"]}
+    assert [(n, s["title"]["sv"]) for n, s in sections.items()] == [
+        ("2.3.2", "Engagemangsindexuppdatering"),
+        ("2.3.3", "SLA-Krav"),
+    ]  # numbered and worded as the release's SjD_TK_EI_Update_1.0.docx
+    sequential = next(a for a in sections["2.3.2"]["answers"] if a["check"] == Question.SEQUENTIAL)
+    assert sequential["question"]["sv"].startswith("Alla anrop till EI Update som rör detta källsystem")
     assert document["contracts"][0]["name"] == "Update"
     assert document["outcome"] == "incomplete"  # EI_TF 2.4 was not observed
     tables = {t["id"]: t for t in document["observations"]}
