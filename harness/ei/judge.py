@@ -129,9 +129,9 @@ def _where(location: str) -> str:
     return f"engagementTransaction {found.group(1) or 1}: " if found else ""
 
 
-def judge_update(update: etree._Element, rules: RuleSet) -> Judgement:
-    """Judge one Update payload element; the caller has already checked it is an Update."""
-    engagements = read_engagements(update)
+def judge_update(update: etree._Element, rules: RuleSet, engagements: list[Engagement] | None = None) -> Judgement:
+    """Judge one Update payload element (already known to be an Update; ``engagements`` if already read)."""
+    engagements = read_engagements(update) if engagements is None else engagements
     judgement = Judgement(engagements)
     schema = rules.update.schema.validate(update)
     for finding in schema[:MAX_FINDINGS_PER_STAGE]:

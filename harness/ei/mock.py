@@ -23,7 +23,7 @@ from typing import Any
 from lxml import etree
 
 from harness import personnummer, xmlsafe
-from harness.ei.judge import UPDATE_NS, Breach, Judgement, judge_update
+from harness.ei.judge import UPDATE_NS, Breach, Judgement, judge_update, read_engagements
 from harness.ei.questions import Question
 from harness.ei.rules import RuleSet
 from harness.ei.timeline import Clock, Timeline, system_clock
@@ -199,22 +199,27 @@ class EiMock:
         started = time.perf_counter()
         number = self._next_number()
         at = self.timeline.clock()
-        judgement = judge_update(payload, self.rules)
+        engagements = read_engagements(payload)
         injected = self._injected_fault(number, at)
-        breaches = self.timeline.arrive(number, at, judgement.engagements)
-        if self.settings.answer_delay:
-            time.sleep(self.settings.answer_delay)
-        if injected:
-            response = fault(injected)
-            result, comment = "SOAP fault", injected
-        else:
-            result = judgement.result_code
-            comment = judgement.comment
-            if result == "OK" and breaches:
-                result, comment = "INFO", "; ".join(b.text for b in breaches)
-            response = Response(200, answer(UPDATE_NS, "UpdateResponse", result, comment), list(_XML))
-        accepted = not injected and judgement.result_code == "OK"
-        self.timeline.finish(number, judgement.engagements, accepted=accepted, fault=bool(injected))
+        # In flight from here to the answer, so a parallel call is seen during the judging too.
+        breaches = self.timeline.arrive(number, at, engagements)
+        accepted = False
+        try:
+            judgement = judge_update(payload, self.rules, engagements)
+            if self.settings.answer_delay:
+                time.sleep(self.settings.answer_delay)
+            if injected:
+                response = fault(injected)
+                result, comment = "SOAP fault", injected
+            else:
+                result = judgement.result_code
+                comment = judgement.comment
+                if result == "OK" and breaches:
+                    result, comment = "INFO", "; ".join(b.text for b in breaches)
+                response = Response(200, answer(UPDATE_NS, "UpdateResponse", result, comment), list(_XML))
+            accepted = not injected and judgement.result_code == "OK"
+        finally:
+            self.timeline.finish(number, engagements, accepted=accepted, fault=bool(injected))
         record = self._record(
             request,
             response=response,
