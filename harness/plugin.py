@@ -38,6 +38,8 @@ SPEC_KEY = pytest.StashKey[CheckSpec]()
 CONTRACT_KEY = pytest.StashKey[Contract]()
 # Tables other parts of the run add to the report (e.g. the EI mock's link to its own declaration).
 OBSERVATIONS_KEY = pytest.StashKey[list[dict[str, Any]]]()
+# Verdict records other parts of the run add (e.g. the EI mock's answers), each carrying its spec.
+EXTRA_RESULTS_KEY = pytest.StashKey[list[dict[str, Any]]]()
 
 
 def item_spec(item: pytest.Item) -> CheckSpec | None:
@@ -348,6 +350,7 @@ class _Recorder:
             return
         interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
         results, unidentified = self._ordered_results(interrupted)
+        results += self.config.stash.get(EXTRA_RESULTS_KEY, [])
         self.results_in_order = results
         complete = not interrupted and unidentified == 0 and set(self.planned) <= set(self.results)
         complete = complete and not self.deselected

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 
 from harness.ei.mock import EiSettings
-from harness.ei.report import write_ei_report
+from harness.ei.report import results_for_another_report, write_ei_report
 from harness.ei.rules import load_rules
 from harness.ei.server import RunningEiMock, start_ei_mock
 from harness.errors import HarnessError
-from harness.plugin import OBSERVATIONS_KEY, OPTIONS_KEY
+from harness.plugin import EXTRA_RESULTS_KEY, OBSERVATIONS_KEY, OPTIONS_KEY
 from harness.producer.runtime import ServerCertificates, generated_certificates
 from harness.report.bundle import HTML
 from harness.report.model import outcome_line
@@ -84,7 +84,7 @@ def ei_mock(pytestconfig: pytest.Config) -> RunningEiMock:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Stop the mock, write its declaration, and give the producer's report a table linking it."""
+    """Stop the mock, write its declaration; the producer's report gets its answers and a table linking it."""
     config = session.config
     running = config.stash.get(EI_KEY, None)
     if running is None:
@@ -94,6 +94,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     document = write_ei_report(running.mock, options.report_dir / EI_FOLDER, language=options.lang)
     config.stash[EI_OUTCOME_KEY] = outcome_line(document)
     config.stash[OBSERVATIONS_KEY] = [*config.stash.get(OBSERVATIONS_KEY, []), link_table(document)]
+    config.stash[EXTRA_RESULTS_KEY] = [
+        *config.stash.get(EXTRA_RESULTS_KEY, []),
+        *results_for_another_report(running.mock),
+    ]
 
 
 def link_table(document: dict[str, Any]) -> dict[str, Any]:

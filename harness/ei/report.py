@@ -165,6 +165,21 @@ def verdict_records(
     return records
 
 
+def results_for_another_report(mock: EiMock) -> list[dict[str, Any]]:
+    """The answers as verdict records for the producer's report of the same run.
+
+    The producer's form numbers its EI questions in its own sections, so the records carry no
+    section number there; the producer report's EI table shows them with the form's words.
+    """
+    questions, _ = form_questions(mock)
+    with mock.lock:
+        records = verdict_records(mock, questions=questions)
+    for record in records:
+        record["spec"]["sjd_section"] = ""
+        record["nodeid"] = f"ei-mock::{record['check']}"
+    return records
+
+
 def _masked(mock: EiMock, lines: list[str]) -> list[str]:
     return [personnummer.mask(line) for line in lines] if mock.settings.mask_personal_ids else lines
 

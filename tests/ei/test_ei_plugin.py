@@ -47,6 +47,10 @@ def test_ei_mock_in_a_producer_run(pytester: pytest.Pytester, ei_release, health
     (row,) = [r for r in table["rows"] if r[0] == "EI_TF 2.2"]
     assert row[1].startswith("Löpande uppdatering av EI för poster med samma unika nyckel")  # the form's words
     assert row[2] == "no"
+    ei_checks = {c["id"]: c["verdict"] for c in producer["checks"] if c["suite"] == "ei"}
+    assert ei_checks["ei.tf-2.2"] == "failed"
+    assert len(ei_checks) == 10
+    assert producer["outcome"] == "deviations not declared"  # the EI rule broken counts in the producer's run
     manifest = json.loads((pytester.path / "reports" / "manifest.json").read_text(encoding="utf-8"))
     assert "ei/self-declaration.json" in {f["path"] for f in manifest["files"]}
     html = (pytester.path / "reports" / "self-declaration.html").read_text(encoding="utf-8")
