@@ -87,3 +87,18 @@ def test_unknown_domain_gets_general_rules_and_a_warning(rules):
     assert judgement.warnings == [
         "no EI rules were given for service domain 'riv:crm:scheduling': judged against the general rules only"
     ]
+
+
+def test_ineras_own_example_update_is_judged_by_the_general_rules(rules, ei_release):
+    from lxml import etree
+
+    example = ei_release / "schemas/interactions/UpdateInteraction/UpdateResponder_1.0.xml"
+    judgement = judge_update(etree.parse(str(example)).getroot(), rules)
+    # The example's second transaction deletes and still carries mostRecentContent.
+    assert judgement.comment == "tns1:mostRecentContent MUST NOT be given when deleteFlag=true"
+    assert [b.text for b in judgement.breaches] == [
+        "engagementTransaction 2: tns1:mostRecentContent MUST NOT be given when deleteFlag=true"
+    ]
+    assert [w.split("'")[1] for w in judgement.warnings] == [
+        "crm:scheduling", "ehr:accesscontrol", "ehr:patientsummary", "pas:enrollment",
+    ]  # fmt: skip

@@ -156,3 +156,43 @@ def test_initial_load_duplicate_across_calls(serve, clock):
     assert code == "INFO"
     assert "already sent in call 1 of the initial load" in comment
     assert breached(running) == {Question.KEY_INTERVAL}
+
+
+def test_process_notification_is_answered_after_a_schema_check(serve, rules):
+    from lxml import etree
+
+    from tests.ei.consumer import CORE, update
+
+    namespace = "urn:riv:itintegration:engagementindex:ProcessNotificationResponder:1"
+    good = update([Row()])
+    good.tag = f"{{{namespace}}}ProcessNotification"
+    for transaction in good:
+        transaction.tag = f"{{{namespace}}}engagementTransaction"
+        owner = etree.SubElement(transaction.find(f"{{{CORE}}}engagement"), f"{{{CORE}}}owner")
+        owner.text = "SE2321000016-EI"
+    bad = etree.fromstring(etree.tostring(good))
+    bad[0].remove(bad[0][0])  # no deleteFlag
+    with serve() as (running, consumer):
+        contract = rules.process_notification
+        answers = [consumer.client.call(contract, p, logical_address="SE-EI", label="n") for p in (good, bad)]
+    codes = [a.envelope.payload.findtext(f"{{{namespace}}}ResultCode") for a in answers]
+    assert codes == ["OK", "ERROR"]
+    assert [c.operation for c in running.mock.observations.calls] == ["ProcessNotification"] * 2
+    assert running.mock.observations.updates == 0
+
+
+def test_control_endpoint_wants_its_token(serve):
+    import urllib.error
+    import urllib.request
+
+    with serve() as (running, _):
+        control = running.open_control(lambda _: "written")
+        request = urllib.request.Request(f"{control.url}/mark", data=b"x", method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        assert refused.value.code == 403
+        refused.value.close()
+        request.add_header("X-Ei-Control-Token", control.token)
+        with urllib.request.urlopen(request, timeout=10) as answered:
+            assert answered.read().decode().startswith("mark 1 for any person")
+    assert len(running.mock.timeline.marks) == 1
