@@ -99,7 +99,6 @@ QUESTIONS: tuple[QuestionText, ...] = (
                  "TKB itintegration:engagementindex R12"),
 )  # fmt: skip
 
-TEXT = {q.question: q for q in QUESTIONS}
 # Words that pick a question out of the form where its TF reference is missing or shared.
 FORM_KEYWORDS = {
     Question.SEQUENTIAL: "parallellitet",
@@ -134,8 +133,10 @@ def from_form(form: SjdForm) -> tuple[tuple[QuestionText, ...], tuple[tuple[str,
         section, question = found
         titles.setdefault(section.number, section.title)
         worded.append(replace(text, section=section.number, title_sv=question.text))
+    for text in worded:  # a question the form lacks still needs its section
+        titles.setdefault(text.section, DEFAULT_SECTIONS[text.section][0])
     sections = tuple((number, title, DEFAULT_SECTIONS.get(number, ("", title))[1]) for number, title in titles.items())
-    return tuple(worded), sections or tuple((n, sv, en) for n, (sv, en) in DEFAULT_SECTIONS.items())
+    return tuple(worded), sections
 
 
 DEFAULT_SECTIONS = {

@@ -90,7 +90,6 @@ class RunningEiMock:
         self.url = server.url + UPDATE_PATH
         self.client = client
         self.server_certificate = server_certificate
-        self._report: Callable[[str], str] = lambda _: "no report folder configured"
         self._control: _ControlServer | None = None
         self.control: ControlInfo | None = None
 

@@ -123,3 +123,12 @@ def test_each_broken_rule_is_no_on_exactly_its_question(serve, clock, tmp_path, 
         ).read_text()
     )
     assert evidence["exchanges"][0]["request_body"]["text"].count("engagementTransaction") >= 2
+
+
+def test_without_a_form_the_harness_wording_and_sections_remain():
+    from harness.ei.questions import QUESTIONS, from_form
+    from harness.sjdform import SjdForm
+
+    questions, sections = from_form(SjdForm("", ()))
+    assert questions == QUESTIONS
+    assert [number for number, _, _ in sections] == ["2.3.2", "2.3.3"]
