@@ -123,11 +123,12 @@ def _certificates(args: argparse.Namespace) -> tuple[ServerCertificates, Path, C
 
 
 def _serve(args: argparse.Namespace) -> int:
-    rules = load_rules(args.contract, args.domain_rules)
+    settings = _settings(args)
     certificates, trust, client = _certificates(args)
+    rules = load_rules(args.contract, args.domain_rules)
     running = start_ei_mock(
         rules,
-        _settings(args),
+        settings,
         certificates=certificates,
         host=args.host,
         port=args.port,

@@ -20,6 +20,7 @@ KEY_INTERVAL_SECONDS = 300.0  # TKB R8
 RETRY_INTERVAL_SECONDS = 300.0  # RIVTA BP 2.1 rule #22
 INITIAL_LOAD_PAUSE_SECONDS = 5.0  # TKB R12 default
 MARK_DEADLINE_SECONDS = 3600.0  # EI_TF 2.1
+PRUNE_ABOVE = 200_000  # keys older than the R8 interval are forgotten beyond this many
 _PERSON = re.compile(r"(?<![0-9A-Za-z])(\d{8})-?([0-9A-Zptf]{4})(?![0-9A-Za-z])")
 
 Clock = Callable[[], float]
@@ -51,7 +52,7 @@ class _Fault:
 
 @dataclass(slots=True)
 class _History:
-    """What the timeline remembers (keys are bounded by what a test run sends)."""
+    """What the timeline remembers: keys within the R8 interval (older ones are pruned), the load's keys."""
 
     accepted_at: dict[tuple[str, ...], tuple[float, int]] = field(default_factory=dict)
     load_keys: dict[tuple[str, ...], int] = field(default_factory=dict)
@@ -217,6 +218,10 @@ class Timeline:
                     history.accepted_at[key] = (at, call)
                     if loading:
                         history.load_keys.setdefault(key, call)
+                if len(history.accepted_at) > PRUNE_ABOVE:
+                    history.accepted_at = {
+                        k: v for k, v in history.accepted_at.items() if at - v[0] < KEY_INTERVAL_SECONDS
+                    }
 
     def observed(self) -> dict[str, int]:
         """Counts that say which cross-call rules the calls so far could have shown broken."""

@@ -73,5 +73,24 @@ def test_mark_without_a_running_mock_is_one_line(tmp_path, capsys):
 
 
 def test_unknown_contract_folder_is_one_line(tmp_path, capsys):
-    assert main(["ei", "serve", "--contract", str(tmp_path / "nope")]) == 2
+    assert main(["ei", "serve", "--contract", str(tmp_path / "nope"), "--pki-dir", str(tmp_path / "pki")]) == 2
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_vendor_ca_bundle_alone_keeps_the_test_server_certificate(tmp_path, pki, capsys):
+    import argparse
+
+    from harness.cli.ei_cmd import _certificates
+
+    def args(**given):
+        defaults = {"cert": None, "key": None, "ca_bundle": None, "pki_dir": tmp_path / "pki", "host": "127.0.0.1"}
+        return argparse.Namespace(**{**defaults, **given})
+
+    certificates, trust, client = _certificates(args(ca_bundle=pki.ca_bundle))
+    assert certificates.client_ca == pki.ca_bundle  # the vendor's CAs decide who may call
+    assert trust == tmp_path / "pki" / trust.name  # our test CA is what the vendor trusts
+    assert client is None
+    _, _, client = _certificates(args())
+    assert client is not None
+    assert main(["ei", "serve", "--contract", str(tmp_path), "--cert", str(pki.producer_cert)]) == 2
+    assert "--cert and --key need --ca-bundle too" in capsys.readouterr().err

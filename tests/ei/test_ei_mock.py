@@ -196,3 +196,24 @@ def test_control_endpoint_wants_its_token(serve):
         with urllib.request.urlopen(request, timeout=10) as answered:
             assert answered.read().decode().startswith("mark 1 for any person")
     assert len(running.mock.timeline.marks) == 1
+
+
+def test_old_keys_are_forgotten_but_recent_ones_still_count(monkeypatch, clock):
+    from harness.ei import timeline
+    from harness.ei.judge import Engagement
+
+    monkeypatch.setattr(timeline, "PRUNE_ABOVE", 2)
+    line = timeline.Timeline(clock)
+
+    def send(call: int, *persons: str) -> list:
+        rows = [Engagement(n, (p, "d", "c", "la", "NA", "NA", "la", "dc"), False) for n, p in enumerate(persons, 1)]
+        breaches = line.arrive(call, clock(), rows)
+        line.finish(call, rows, accepted=True, fault=False)
+        return breaches
+
+    send(1, "a", "b")
+    clock.advance(FIVE_MINUTES)
+    send(2, "c")  # three keys remembered: a and b are older than the interval and go
+    assert len(line._history.accepted_at) == 1
+    clock.advance(10)
+    assert [b.question for b in send(3, "c")] == [Question.KEY_INTERVAL]
