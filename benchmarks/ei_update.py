@@ -24,6 +24,7 @@ from harness.certs import generate_test_pki  # noqa: E402
 from harness.ei import EiSettings, load_rules, start_ei_mock  # noqa: E402
 from harness.ei.judge import judge_update, read_engagements  # noqa: E402
 from harness.producer.runtime import ServerCertificates  # noqa: E402
+from harness.schematron import validate_all  # noqa: E402
 from tests.ei.consumer import Consumer, people, result_of, update  # noqa: E402
 
 CORPUS = Path(os.environ.get("RIVTA_CORPUS", REPO.parent / "shared" / "rivta-corpus"))
@@ -33,22 +34,34 @@ WARM_UP = 5
 ROUNDS = 30
 
 
-def samples(action: Callable[[], object], rounds: int = ROUNDS) -> list[float]:
-    """Milliseconds of each of ``rounds`` runs after ``WARM_UP`` unmeasured ones."""
+def samples(action: Callable[[], object], rounds: int = ROUNDS) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds of each of ``rounds`` runs after ``WARM_UP`` unmeasured ones.
+
+    CPU time is this process's own: on a machine shared with other work it shows the cost
+    without the waiting for a core that inflates the wall time.
+    """
     for _ in range(WARM_UP):
         action()
-    found = []
+    wall, cpu = [], []
     for _ in range(rounds):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         action()
-        found.append((time.perf_counter() - start) * 1000)
-    return found
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return wall, cpu
 
 
-def line(label: str, values: list[float]) -> None:
+def p95(values: list[float]) -> float:
     ordered = sorted(values)
-    p95 = ordered[max(0, int(0.95 * len(ordered)) - 1)]
-    print(f"  {label:<52} median {statistics.median(values):6.1f} ms   p95 {p95:6.1f} ms")
+    return ordered[max(0, int(0.95 * len(ordered)) - 1)]
+
+
+def line(label: str, measured: tuple[list[float], list[float]]) -> None:
+    wall, cpu = measured
+    print(
+        f"  {label:<40} wall median {statistics.median(wall):6.1f} ms, p95 {p95(wall):6.1f} ms;"
+        f"  CPU median {statistics.median(cpu):6.1f} ms"
+    )
 
 
 def main() -> None:
@@ -59,10 +72,14 @@ def main() -> None:
     line("schema (lxml)", samples(lambda: rules.update.schema.validate(payload)))
     line("general Schematron (saxonche)", samples(lambda: rules.general.validate(payload)))
     line("domain Schematron (saxonche)", samples(lambda: domain.validate(payload)))
+    line("both Schematron files, one Saxon parse", samples(lambda: validate_all([rules.general, domain], payload)))
     line("unique keys", samples(lambda: len({e.key for e in read_engagements(payload)})))
     whole = samples(lambda: judge_update(payload, rules))
     line("whole judgement (all of the above)", whole)
-    print(f"  {'target':<52} <= 100 ms: {'met' if statistics.median(whole) <= 100 else 'NOT met'} (median)")
+    met = statistics.median(whole[0]) <= 100
+    print(
+        f"  {'target <= 100 ms (wall median)':<40} {'met' if met else 'NOT met'} (load average {os.getloadavg()[0]:.1f})"
+    )
 
     print("Initial load over mutual TLS: 1000-engagement Updates back to back, one consumer")
     with tempfile.TemporaryDirectory() as folder:
@@ -80,10 +97,9 @@ def main() -> None:
                 latencies.append(exchange.timing.total_ms)
             elapsed = time.perf_counter() - start
             consumer.close()
-    line(f"call round trip ({len(latencies)} calls)", latencies)
-    print(
-        f"  {'throughput':<52} {len(latencies) / elapsed:6.1f} calls/s = {1000 * len(latencies) / elapsed:,.0f} engagements/s"
-    )
+    rate = len(latencies) / elapsed
+    print(f"  {'call round trip':<40} median {statistics.median(latencies):6.1f} ms, p95 {p95(latencies):6.1f} ms")
+    print(f"  {'throughput':<40} {rate:6.1f} calls/s = {1000 * rate:,.0f} engagements/s")
 
 
 if __name__ == "__main__":

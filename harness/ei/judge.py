@@ -15,6 +15,7 @@ from lxml import etree
 
 from harness.ei.questions import Question
 from harness.ei.rules import RuleSet
+from harness.schematron import validate_all
 
 CORE = "urn:riv:itintegration:engagementindex:1"
 UPDATE_NS = "urn:riv:itintegration:engagementindex:UpdateResponder:1"
@@ -141,8 +142,8 @@ def judge_update(update: etree._Element, rules: RuleSet, engagements: list[Engag
     messages = []
     domains = sorted({e.domain for e in engagements})
     schematrons = [rules.general] + [r.schematron for d in domains if (r := rules.domain_rules(d)) is not None]
-    for schematron in schematrons:
-        for finding in schematron.validate(update)[:MAX_FINDINGS_PER_STAGE]:
+    for findings in validate_all(schematrons, update):
+        for finding in findings[:MAX_FINDINGS_PER_STAGE]:
             judgement.breaches.append(
                 Breach(_schematron_question(finding.test), _where(finding.location) + finding.text)
             )
