@@ -154,6 +154,7 @@ class EiMock:
 
     def _refuse(self, kind: str, response: Response) -> Response:
         self.refused(kind)
+        response.headers.append(("Connection", "close"))  # whatever else the client sent is not read
         return response
 
     # -- the application ---------------------------------------------------------------------

@@ -85,3 +85,26 @@ def test_kept_calls_are_bounded_with_a_count_of_the_rest(serve, clock):
     assert "19121212****" in evidence
     table = next(t for t in observation_tables(running.mock, now=clock()) if t["id"] == "ei-calls")
     assert table["note"] == "3 older call(s) not kept"
+
+
+def test_chunked_body_without_length_is_refused_and_the_connection_closed(serve, pki):
+    import socket
+    import ssl
+
+    with serve() as (running, consumer):
+        context = ssl.create_default_context(cafile=str(pki.ca_bundle))
+        context.check_hostname = False
+        context.load_cert_chain(pki.consumer_cert, pki.consumer_key)
+        with (
+            socket.create_connection((running.server.host, running.server.port)) as raw,
+            context.wrap_socket(raw) as tls,
+        ):
+            tls.sendall(
+                b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n"
+                b"5\r\n<x/>\n\r\n0\r\n\r\n"
+            )
+            answer = tls.recv(65536)
+        assert answer.startswith(b"HTTP/1.1 500")
+        assert b"Connection: close" in answer
+        assert result_of(consumer.send([Row()])) == ("OK", None)
+    assert running.mock.observations.bad_input == {"empty body": 1}
