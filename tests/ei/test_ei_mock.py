@@ -217,3 +217,14 @@ def test_old_keys_are_forgotten_but_recent_ones_still_count(monkeypatch, clock):
     assert len(line._history.accepted_at) == 1
     clock.advance(10)
     assert [b.question for b in send(3, "c")] == [Question.KEY_INTERVAL]
+
+
+def test_every_answer_is_a_schema_valid_update_response(serve, clock, rules):
+    with serve() as (_, consumer):
+        answers = [consumer.send([Row()]), consumer.send([Row(), Row()])]
+        clock.advance(10)
+        answers.append(consumer.send([Row()]))  # INFO: same key 10 s after call 1
+    assert [result_of(a)[0] for a in answers] == ["OK", "ERROR", "INFO"]
+    for exchange in answers:
+        assert exchange.header("content-type") == "text/xml; charset=UTF-8"
+        assert rules.update.schema.validate(exchange.envelope.payload) == []
