@@ -10,6 +10,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from harness.declaration import load_declaration
 from harness.ei import EiSettings, load_rules, start_ei_mock
 from harness.ei.report import write_ei_report
 from harness.ei.server import CONTROL_FILE, TOKEN_HEADER, read_control
@@ -82,6 +83,12 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     serve.add_argument("--mask-personal-ids", action="store_true", help="mask personal identity numbers in the report")
     serve.add_argument("--report-dir", type=Path, default=DEFAULT_REPORT_DIR, help="report folder (default ei-report)")
     serve.add_argument("--lang", choices=("sv", "en"), default="sv", help="report language (default sv)")
+    serve.add_argument(
+        "--declaration",
+        type=Path,
+        metavar="TOML",
+        help="organisation, products and contact for the report (as for `run`)",
+    )
     serve.set_defaults(handler=_serve)  # fmt: skip
 
     mark = sub.add_parser("mark", help="tell the running mock that a change was just made in the source system")
@@ -124,6 +131,7 @@ def _certificates(args: argparse.Namespace) -> tuple[ServerCertificates, Path, C
 
 def _serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    declaration = load_declaration(args.declaration)
     certificates, trust, client = _certificates(args)
     rules = load_rules(args.contract, args.domain_rules)
     running = start_ei_mock(
@@ -137,7 +145,7 @@ def _serve(args: argparse.Namespace) -> int:
     report_dir: Path = args.report_dir
 
     def write_report(_: str = "") -> str:
-        document = write_ei_report(running.mock, report_dir, language=args.lang)
+        document = write_ei_report(running.mock, report_dir, declaration=declaration, language=args.lang)
         return f"self-declaration: {report_dir / HTML} (outcome: {outcome_line(document)})"
 
     control = running.open_control(write_report, report_dir / CONTROL_FILE)

@@ -18,7 +18,7 @@ from harness.ei.report import results_for_another_report, write_ei_report
 from harness.ei.rules import load_rules
 from harness.ei.server import RunningEiMock, start_ei_mock
 from harness.errors import HarnessError
-from harness.plugin import EXTRA_RESULTS_KEY, OBSERVATIONS_KEY, OPTIONS_KEY
+from harness.plugin import EXTRA_RESULTS_KEY, OBSERVATIONS_KEY, OPTIONS_KEY, SESSION_KEY
 from harness.producer.runtime import ServerCertificates, generated_certificates
 from harness.report.bundle import HTML
 from harness.report.model import outcome_line
@@ -91,7 +91,13 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         return
     running.stop()
     options = config.stash[OPTIONS_KEY]
-    document = write_ei_report(running.mock, options.report_dir / EI_FOLDER, language=options.lang)
+    run = config.stash.get(SESSION_KEY, None)
+    document = write_ei_report(
+        running.mock,
+        options.report_dir / EI_FOLDER,
+        declaration=None if run is None else run.declaration,
+        language=options.lang,
+    )
     config.stash[EI_OUTCOME_KEY] = outcome_line(document)
     config.stash[OBSERVATIONS_KEY] = [*config.stash.get(OBSERVATIONS_KEY, []), link_table(document)]
     config.stash[EXTRA_RESULTS_KEY] = [

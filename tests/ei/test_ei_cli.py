@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import signal
 import subprocess
@@ -37,9 +38,11 @@ def start(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[str], dict[str, 
 
 def test_serve_mark_report_and_stop(tmp_path, ei_release, healthcond_release, capsys):
     report_dir = tmp_path / "ei-report"
+    declaration = tmp_path / "declaration.toml"
+    declaration.write_text('[organisation]\nname = "Region Testland"\nnumber = "232100-0000"\n', encoding="utf-8")
     process, facts = start(
         tmp_path, "--contract", str(ei_release), "--domain-rules", str(healthcond_release),
-        "--report-dir", str(report_dir), "--lang", "en",
+        "--report-dir", str(report_dir), "--lang", "en", "--declaration", str(declaration),
     )  # fmt: skip
     try:
         assert facts["url"].startswith("https://127.0.0.1:")
@@ -54,6 +57,8 @@ def test_serve_mark_report_and_stop(tmp_path, ei_release, healthcond_release, ca
         assert main(["ei", "report", "--report-dir", str(report_dir)]) == 0
         assert "outcome: deviations not declared" in capsys.readouterr().out
         assert (report_dir / "self-declaration.html").is_file()
+        document = json.loads((report_dir / "self-declaration.json").read_text(encoding="utf-8"))
+        assert document["verification_object"]["organisation"]["name"] == "Region Testland"
     finally:
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=30)
