@@ -100,10 +100,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     )
     config.stash[EI_OUTCOME_KEY] = outcome_line(document)
     config.stash[OBSERVATIONS_KEY] = [*config.stash.get(OBSERVATIONS_KEY, []), link_table(document)]
-    config.stash[EXTRA_RESULTS_KEY] = [
-        *config.stash.get(EXTRA_RESULTS_KEY, []),
-        *results_for_another_report(running.mock),
-    ]
+    if run is not None:
+        extra = results_for_another_report(running.mock, [contract.key for contract in run.contracts])
+        config.stash[EXTRA_RESULTS_KEY] = [*config.stash.get(EXTRA_RESULTS_KEY, []), *extra]
 
 
 def link_table(document: dict[str, Any]) -> dict[str, Any]:

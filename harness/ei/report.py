@@ -165,19 +165,22 @@ def verdict_records(
     return records
 
 
-def results_for_another_report(mock: EiMock) -> list[dict[str, Any]]:
-    """The answers as verdict records for the producer's report of the same run.
+def results_for_another_report(mock: EiMock, contract_keys: Sequence[str]) -> list[dict[str, Any]]:
+    """The answers as verdict records of each producer contract of the same run.
 
-    The producer's form numbers its EI questions in its own sections, so the records carry no
-    section number there; the producer report's EI table shows them with the form's words.
+    A producer's form asks the EI questions too (its "Engagemangsindexuppdatering" section,
+    EI_TF numbers); recorded under each producer contract, the answers back those questions.
+    The producer's form numbers its sections itself, so the records carry no section number.
     """
     questions, _ = form_questions(mock)
     with mock.lock:
         records = verdict_records(mock, questions=questions)
-    for record in records:
-        record["spec"]["sjd_section"] = ""
-        record["nodeid"] = f"ei-mock::{record['check']}"
-    return records
+    found = []
+    for key in contract_keys:
+        for record in records:
+            spec = {**record["spec"], "sjd_section": ""}
+            found.append({**record, "contract": key, "spec": spec, "nodeid": f"ei-mock::{record['check']}[{key}]"})
+    return found
 
 
 def _masked(mock: EiMock, lines: list[str]) -> list[str]:

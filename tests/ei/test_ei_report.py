@@ -132,3 +132,27 @@ def test_without_a_form_the_harness_wording_and_sections_remain():
     questions, sections = from_form(SjdForm("", ()))
     assert questions == QUESTIONS
     assert [number for number, _, _ in sections] == ["2.3.2", "2.3.3"]
+
+
+def test_a_producer_form_answers_its_ei_questions_from_the_mock(serve, clock, healthcond_release):
+    from datetime import UTC, datetime
+
+    from harness.contracts.select import resolve_reference
+    from harness.declaration import Declaration
+    from harness.ei.report import results_for_another_report
+    from harness.report.model import RunFacts, build_document
+
+    (gcd,) = resolve_reference(f"{healthcond_release}::GetCareDocumentation")
+    with serve() as (running, consumer):
+        consumer.send([*people(2), Row(), Row()])  # a duplicate key: EI_TF 2.2 is "no"
+    records = results_for_another_report(running.mock, [gcd.key])
+    assert {r["contract"] for r in records} == {gcd.key}
+    now = datetime.now(UTC)
+    facts = RunFacts(now, now, True, None, "https://producer", False, False, "LA", 27.0, "sv", None, None, None)
+    document = build_document(records, [gcd], Declaration(), facts, {})
+    (form,) = document["sjd_forms"]
+    by_tf = {q["tf"][0]: q for s in form["sections"] for q in s["questions"] if q["tf"] and q["kind"] == "yes_no"}
+    assert by_tf["EI_TF 2.2"]["answer"] == "no"
+    assert by_tf["EI_TF 1.1"]["answer"] == "yes"
+    assert by_tf["EI_TF 2.1"]["answer"] == "not tested"  # nothing was marked
+    assert by_tf["EI_TF 2.2"]["checks"][0]["id"] == "ei.tf-2.2"
