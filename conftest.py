@@ -110,3 +110,24 @@ def forwarding_app(pki, producer_url: str, rule):
         return Response(exchange.status or 502, exchange.response_body, list(exchange.response_headers))
 
     return app, upstream
+
+
+def start_command(*args: str):
+    """Run ``python -m harness ARGS`` until it prints "Stop with Ctrl-C"; return (process, lines printed)."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "harness", *args],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if line.startswith("Stop with Ctrl-C"):
+            break
+    return process, lines

@@ -22,7 +22,7 @@ from harness.contracts import Contract
 from harness.errors import ConfigError, HarnessError
 from harness.producer.service import REFERENCE_LOGICAL_ADDRESS
 from harness.report.bundle import write_bundle
-from harness.report.model import Outcome, RunFacts, outcome_line
+from harness.report.model import Form, Outcome, RunFacts, outcome_line
 from harness.results import CheckFailed, Manual, NotApplicable, NotTested, Verdict, exchange_record
 from harness.run import RunOptions, RunSession, build_options, options_from_file
 from harness.suite import ErrorCalls, Rivta
@@ -36,6 +36,10 @@ pytest_plugins = ("harness.soapui.pytest_plugin",)  # Inera's SoapUI projects as
 # and their contract here instead of the ``rivta`` parameter.
 SPEC_KEY = pytest.StashKey[CheckSpec]()
 CONTRACT_KEY = pytest.StashKey[Contract]()
+# Tables other parts of the run add to the report (e.g. the EI mock's link to its own declaration).
+OBSERVATIONS_KEY = pytest.StashKey[list[dict[str, Any]]]()
+# Verdict records other parts of the run add (e.g. the EI mock's answers), each carrying its spec.
+EXTRA_RESULTS_KEY = pytest.StashKey[list[dict[str, Any]]]()
 
 
 def item_spec(item: pytest.Item) -> CheckSpec | None:
@@ -346,6 +350,7 @@ class _Recorder:
             return
         interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
         results, unidentified = self._ordered_results(interrupted)
+        results += self.config.stash.get(EXTRA_RESULTS_KEY, [])
         self.results_in_order = results
         complete = not interrupted and unidentified == 0 and set(self.planned) <= set(self.results)
         complete = complete and not self.deselected
@@ -419,4 +424,5 @@ def _write_report(
         testdata_sha256=_sha256(options.testdata),
         declaration_sha256=_sha256(options.declaration),
     )
-    return write_bundle(options.report_dir, results, session.contracts, session.declaration, facts)
+    form = Form(observations=config.stash.get(OBSERVATIONS_KEY, []))
+    return write_bundle(options.report_dir, results, session.contracts, session.declaration, facts, form=form)

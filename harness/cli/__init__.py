@@ -16,6 +16,7 @@ from harness.cli import (
     certs_cmd,
     contracts_cmd,
     doctor_cmd,
+    ei_cmd,
     producer_cmd,
     report_cmd,
     run_cmd,
@@ -28,7 +29,17 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70
 
-_COMMAND_MODULES = (run_cmd, contracts_cmd, certs_cmd, producer_cmd, doctor_cmd, report_cmd, testdata_cmd, soapui_cmd)
+_COMMAND_MODULES = (
+    run_cmd,
+    contracts_cmd,
+    certs_cmd,
+    producer_cmd,
+    doctor_cmd,
+    report_cmd,
+    testdata_cmd,
+    soapui_cmd,
+    ei_cmd,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

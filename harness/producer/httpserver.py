@@ -60,6 +60,7 @@ class ResetConnection(Exception):
 
 
 App = Callable[[Request], Response]
+Refused = Callable[[str], None]
 
 
 class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
@@ -67,9 +68,13 @@ class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     block_on_close = False
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], app: App, context: ssl.SSLContext) -> None:
+    def __init__(
+        self, address: tuple[str, int], app: App, context: ssl.SSLContext, max_request_bytes: int, refused: Refused
+    ) -> None:
         self.app = app
         self.context = context
+        self.max_request_bytes = max_request_bytes
+        self.refused = refused
         self.in_flight = 0
         self.idle = threading.Condition()
         self.stopping = False
@@ -98,6 +103,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             connection.do_handshake()
         except (ssl.SSLError, OSError) as exc:
             log.debug("TLS handshake with %s failed: %s", self.client_address, exc)
+            self.server.refused(f"TLS handshake failed ({getattr(exc, 'reason', None) or type(exc).__name__})")
             raise
         with self.server.idle:
             self.server.connections.add(connection)
@@ -119,7 +125,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_REQUEST_BYTES:
+        if length > self.server.max_request_bytes:
+            self.server.refused("request too large")
             self._write(Response(413, b"request too large", [("Content-Type", "text/plain")]))
             self.close_connection = True
             return
@@ -172,9 +179,19 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 class HttpsServer:
     """Serve ``app`` over TLS on a background thread; ``stop`` lets in-flight calls finish."""
 
-    def __init__(self, app: App, context: ssl.SSLContext, *, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        app: App,
+        context: ssl.SSLContext,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        max_request_bytes: int = MAX_REQUEST_BYTES,
+        refused: Refused = lambda reason: None,
+    ) -> None:
+        """``refused`` hears of every connection or request turned away before ``app`` saw it."""
         try:
-            self._server = _Server((host, port), app, context)
+            self._server = _Server((host, port), app, context, max_request_bytes, refused)
         except OSError as exc:
             raise ProducerServerError(
                 f"cannot listen on {host}:{port} ({exc.strerror or exc})",

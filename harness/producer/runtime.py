@@ -66,6 +66,15 @@ def ensure_test_pki(directory: Path, *, hosts: Sequence[str] = ("localhost", "12
     return generate_test_pki(directory, producer_hosts=hosts)
 
 
+def generated_certificates(pki_dir: Path | None, host: str) -> tuple[TestPki, ServerCertificates, ClientKit]:
+    """The test PKI in ``pki_dir`` (generated on first use) as server certificates and a client kit."""
+    if pki_dir is None:
+        raise ConfigError("give either server certificates or a folder for a generated test PKI")
+    pki = ensure_test_pki(pki_dir, hosts=("localhost", host) if host != "localhost" else ("localhost",))
+    server = ServerCertificates(pki.producer_cert, pki.producer_key, pki.ca_bundle)
+    return pki, server, ClientKit(pki.consumer_cert, pki.consumer_key, pki.ca_bundle, pki.hsa_id)
+
+
 def start_reference_producer(
     contracts: Sequence[Contract],
     *,
@@ -89,11 +98,7 @@ def start_reference_producer(
     pki: TestPki | None = None
     client: ClientKit | None = None
     if certificates is None:
-        if pki_dir is None:
-            raise ConfigError("give either server certificates or a folder for a generated test PKI")
-        pki = ensure_test_pki(pki_dir, hosts=("localhost", host) if host != "localhost" else ("localhost",))
-        certificates = ServerCertificates(pki.producer_cert, pki.producer_key, pki.ca_bundle)
-        client = ClientKit(pki.consumer_cert, pki.consumer_key, pki.ca_bundle, pki.hsa_id)
+        pki, certificates, client = generated_certificates(pki_dir, host)
     context = server_context(
         certfile=str(certificates.cert),
         keyfile=str(certificates.key),

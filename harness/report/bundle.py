@@ -29,7 +29,7 @@ import jsonschema
 from harness.contracts import Contract
 from harness.declaration import Declaration
 from harness.errors import ReportError
-from harness.report.model import RunFacts, build_document
+from harness.report.model import Form, RunFacts, build_document
 
 DOCUMENT = "self-declaration.json"
 HTML = "self-declaration.html"
@@ -75,8 +75,10 @@ def write_bundle(
     contracts: Sequence[Contract],
     declaration: Declaration,
     facts: RunFacts,
+    *,
+    form: Form | None = None,
 ) -> dict[str, Any]:
-    """Write evidence, JSON, HTML and manifest; return the document."""
+    """Write evidence, JSON, HTML and manifest; return the document (``form``: which declaration)."""
     from harness.report.html import render_html
 
     try:
@@ -97,7 +99,7 @@ def write_bundle(
             )
             evidence_paths[index] = relative
             evidence[relative] = list(result["exchanges"])
-        document = build_document(results, contracts, declaration, facts, evidence_paths)
+        document = build_document(results, contracts, declaration, facts, evidence_paths, form=form)
         validate_document(document)
         _write_json(report_dir / DOCUMENT, document)
         (report_dir / HTML).write_text(render_html(document, evidence, lang=facts.language), encoding="utf-8")

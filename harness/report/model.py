@@ -12,7 +12,7 @@ from __future__ import annotations
 import platform
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -164,16 +164,32 @@ def _deviations(checks: Sequence[Mapping[str, Any]], declaration: Declaration) -
     return found
 
 
-def _sjd(checks: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class Form:
+    """Which self-declaration form a document fills: the producer's unless told otherwise.
+
+    The EI Update declaration (``harness.ei``) brings its own title, sections and answer words,
+    and tables of what the mock observed; ``observations`` may also carry a link to another
+    report of the same run.
+    """
+
+    title: Mapping[str, str] | None = None
+    sections: Sequence[tuple[str, str, str]] = SJD_SECTIONS
+    answers: Mapping[Verdict, str] = field(default_factory=lambda: dict(ANSWER_BY_VERDICT))
+    observations: Sequence[Mapping[str, Any]] = ()
+    warnings: Sequence[str] = ()
+
+
+def _sjd(checks: Sequence[Mapping[str, Any]], form: Form) -> list[dict[str, Any]]:
     sections = []
-    for number, title_sv, title_en in SJD_SECTIONS:
+    for number, title_sv, title_en in form.sections:
         answers = [
             {
                 "check": check["id"],
                 "contract": check["contract"],
                 "question": check["title"],
                 "tf": check["tf"],
-                "answer": ANSWER_BY_VERDICT[Verdict(check["verdict"])],
+                "answer": form.answers[Verdict(check["verdict"])],
                 "verdict": check["verdict"],
             }
             for check in checks
@@ -216,6 +232,7 @@ class Outcome(StrEnum):
 
 
 _TK_RAN = (Verdict.PASSED, Verdict.FAILED, Verdict.MANUAL)
+_OWN_SUITES = (Suite.TK, Suite.EI)  # the EI mock's rules are EI Update's own test suite
 
 
 def _count(n: int, sv: tuple[str, str], en: tuple[str, str]) -> tuple[str, str]:
@@ -247,7 +264,7 @@ def run_outcome(
     without_tk = [
         key
         for key in contracts
-        if not any(c["contract"] == key and c["suite"] == Suite.TK and c["verdict"] in _TK_RAN for c in checks)
+        if not any(c["contract"] == key and c["suite"] in _OWN_SUITES and c["verdict"] in _TK_RAN for c in checks)
     ]
     parts: list[tuple[str, str]] = []
     if counts["undeclared_deviations"]:
@@ -346,8 +363,11 @@ def build_document(
     declaration: Declaration,
     facts: RunFacts,
     evidence_paths: Mapping[int, str],
+    *,
+    form: Form | None = None,
 ) -> dict[str, Any]:
     """The self-declaration as JSON-ready data (validated against the published schema by the writer)."""
+    form = form or Form()
     checks = [_check_entry(result, spec_of(result), evidence_paths.get(index)) for index, result in enumerate(results)]
     deviations = _deviations(checks, declaration)
     outcome = run_outcome(checks, deviations, [c.key for c in contracts], complete=facts.complete)
@@ -357,7 +377,7 @@ def build_document(
     hsa_id = _SERIAL_NUMBER.search(client_subject or "")
     product = declaration.producer_product
     source = declaration.source_system_product
-    return {
+    document = {
         "schema_version": SCHEMA_VERSION,
         "kind": "rivta-self-declaration",
         "harness": {"name": "rivta-harness", "version": __version__, "python": platform.python_version()},
@@ -394,12 +414,17 @@ def build_document(
         else {"subject": client_subject, "hsa_id": hsa_id.group(1) if hsa_id else None},
         "contracts": [_contract_entry(c) for c in contracts],
         "checks": checks,
-        "sjd": _sjd(checks),
+        "sjd": _sjd(checks, form),
         "sla": _sla(results, facts.sla_seconds),
         "deviations": deviations,
-        "warnings": _warnings(contracts, results),
+        "warnings": _warnings(contracts, results) + list(form.warnings),
         "totals": totals,
         "outcome": outcome["outcome"].value,
         "outcome_detail": outcome["detail"],
         "sjd_forms": _forms(contracts, checks, declaration),
     }
+    if form.title:
+        document["title"] = dict(form.title)
+    if form.observations:
+        document["observations"] = [dict(table) for table in form.observations]
+    return document

@@ -15,6 +15,7 @@ import copy
 import hashlib
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,9 +25,9 @@ from harness import xmlsafe
 from harness.contracts.package import read_release_file
 from harness.errors import ConfigError
 from harness.namespaces import SOAP11_ENV
-from harness.schematron.compiler import SVRL_NS, compile_stylesheet, generate_stylesheet, run
+from harness.schematron.compiler import SVRL_NS, compile_stylesheet, generate_stylesheet, run_all
 
-__all__ = ["Schematron", "SchematronFinding", "compile_schematron", "release_schematron"]
+__all__ = ["Schematron", "SchematronFinding", "compile_schematron", "release_schematron", "validate_all"]
 
 _STEP = re.compile(r"\*\[local-name\(\)='([^']*)' and namespace-uri\(\)='[^']*'\]")
 
@@ -57,10 +58,19 @@ class Schematron:
 
     def validate(self, document: etree._Element | bytes) -> list[SchematronFinding]:
         """Every failed assert and fired report, in document order of the rules."""
-        if isinstance(document, bytes):
-            document = xmlsafe.parse(document, source="document under Schematron validation")
-        svrl = run(self._executable, _as_envelope(document), self.name)
-        return _findings(etree.fromstring(svrl, xmlsafe.parser()))
+        return validate_all([self], document)[0]
+
+
+def validate_all(schemas: Sequence[Schematron], document: etree._Element | bytes) -> list[list[SchematronFinding]]:
+    """Each rule file's findings for one document, which is serialised and parsed only once.
+
+    Several rule files apply to one message (EI Update: the general and the domains' rules).
+    """
+    if isinstance(document, bytes):
+        document = xmlsafe.parse(document, source="document under Schematron validation")
+    name = ", ".join(schema.name for schema in schemas)
+    outputs = run_all([schema._executable for schema in schemas], _as_envelope(document), name)
+    return [_findings(etree.fromstring(svrl, xmlsafe.parser())) for svrl in outputs]
 
 
 _cache: dict[str, object] = {}

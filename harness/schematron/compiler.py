@@ -16,6 +16,7 @@ lock. A transform takes well under a millisecond, so the lock costs nothing meas
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 import saxonche
@@ -124,13 +125,13 @@ def compile_stylesheet(text: str, name: str) -> saxonche.PyXsltExecutable:
             ) from None
 
 
-def run(executable: saxonche.PyXsltExecutable, document: str, name: str) -> bytes:
-    """Apply a compiled rule set to one serialised document; the SVRL output as bytes."""
+def run_all(executables: Sequence[saxonche.PyXsltExecutable], document: str, name: str) -> list[bytes]:
+    """Apply several compiled rule sets to one document, parsed into Saxon once; SVRL of each."""
     with SAXON_LOCK:
         processor = saxon()
         try:
             node = processor.parse_xml(xml_text=document)
-            return executable.transform_to_string(xdm_node=node).encode("utf-8")
+            return [executable.transform_to_string(xdm_node=node).encode("utf-8") for executable in executables]
         except saxonche.PySaxonApiError as exc:
             raise HarnessError(
                 f"{name}: Schematron evaluation failed ({' '.join(str(exc).split())})",

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from conftest import REPO
+from conftest import start_command
 from harness.certs import load_client_credentials
 from harness.cli import main
 from harness.contracts import load_contracts
@@ -20,23 +18,13 @@ from harness.transport.client import RivtaClient
 
 
 def start(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "harness", "producer", "serve", "--pki-dir", str(tmp_path / "pki"), *args],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    process, lines = start_command("producer", "serve", "--pki-dir", str(tmp_path / "pki"), *args)
     facts: dict[str, str] = {}
-    assert process.stdout is not None
-    for line in process.stdout:
+    for line in lines:
         if match := re.match(r"Reference producer listening on (\S+)", line):
             facts["url"] = match[1]
         elif match := re.match(r"\s+(client cert|client key|CA bundle|logical address)\s+(\S+)", line):
             facts[match[1]] = match[2]
-        if line.startswith("Stop with Ctrl-C."):
-            break
     return process, facts
 
 
