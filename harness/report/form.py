@@ -28,6 +28,8 @@ _PHRASES = (
     ("logiskt adresseras", "rivta.source-system-addressing"),
     ("oavsett tjänstekonsument", "tk.gcd3.7.3"),
 )
+# Questions that ask whether something *can be configured*: for the vendor, whatever its TF number.
+_CONFIGURABILITY = ("kan konfigureras", "är konfigurerbar")
 _PREVIOUS_YES = ("om ja", 'om "ja"', "om ”ja”")
 
 
@@ -92,6 +94,8 @@ class _Answerer:
         return {**entry, "answer": "vendor", "value": None, "checks": [], "origin": "vendor"}
 
     def _backing(self, section: SjdSection, question: SjdQuestion) -> list[Mapping[str, Any]]:
+        if any(claim in question.text.lower() for claim in _CONFIGURABILITY):
+            return []  # a check observes behaviour, not what the product can be configured to do
         if question.tf:
             covered = [c for c in self.checks if c["tf"] and question.covers(c["tf"])]
             in_section = [c for c in covered if c["sjd_section"] == section.number]

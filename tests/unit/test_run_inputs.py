@@ -84,6 +84,11 @@ def test_bundled_declaration_reads() -> None:
         ('[[deviations]]\ncheck = "rivta.sla"\nstatus = "approved"\nmotivation = "x"\n', "needs the case reference"),
         ('[[deviations]]\ncheck = "rivta.sla"\nstatus = "new"\nmotivation = " "\n', "needs a motivation"),
         ('[producer_product]\nname = "X"\n', "needs name and version"),
+        ('[[answers]]\nsection = "2.5.2"\nanswer = "yes"\n', "needs section and question"),
+        (
+            '[[answers]]\nsection = "2.5.2"\nquestion = "Tillgänglighet"\nanswer = "maybe"\n',
+            "answer must be yes, no or text",
+        ),
     ],
 )
 def test_declaration_is_validated_before_the_run(tmp_path: Path, content: str, message: str) -> None:
@@ -105,3 +110,17 @@ def test_options_file_rejects_unknown_keys(tmp_path: Path) -> None:
     path.write_text('produser-url = "https://x"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="unknown option 'produser-url'"):
         options_from_file(path)
+
+
+def test_declaration_answers_and_deviations_of_run_time_checks(tmp_path: Path) -> None:
+    path = tmp_path / "declaration.toml"
+    path.write_text(
+        '[[answers]]\nsection = "2.5.2"\nquestion = "tillgänglighet"\nanswer = "yes"\ntext = "24x7"\n'
+        '[[deviations]]\ncheck = "soapui.getcaredocumentation.1-2-1-dateperiod"\nstatus = "new"\nmotivation = "m"\n',
+        encoding="utf-8",
+    )
+    declaration = load_declaration(path)
+    answer = declaration.answer_for("2.5.2", "Tillgänglighet: Tillgänglighet för tjänsteproducenten är 24x7, 99,5%")
+    assert (answer.answer, answer.text) == ("yes", "24x7")
+    assert declaration.answer_for("2.5.3", "Tillgänglighet") is None, "the section must match too"
+    assert declaration.deviation_for("soapui.getcaredocumentation.1-2-1-dateperiod") is not None
