@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from geventhttpclient import HTTPClient
 from locust import User, between, events, task
 from locust.env import Environment
-from locust.runners import STATE_STOPPED, MasterRunner
+from locust.runners import MasterRunner
 
 from harness.certs import ClientCredentials
 from harness.load.answers import inspect_answer
@@ -42,12 +42,15 @@ from harness.load.tally import OK, REFUSED, Tally
 
 UNREACHABLE_ABORT_S = 3
 WORKER_WAIT_S = 60.0
+FLUSH_WAIT_S = 3.0
 REPORT_LAG_S = 4  # workers report every 3 s: judge the master's view with that delay
 BODY_SAMPLE_BYTES = 4000
 
 _state: dict[str, Any] = {"plan": None, "context": None, "abort": None}
 _tally = Tally()
 _plan_ready = gevent.event.Event()
+_workers: set[str] = set()
+_flushed: set[str] = set()
 
 
 def _context(plan: dict[str, Any], secrets: dict[str, str]) -> ssl.SSLContext:
@@ -150,8 +153,8 @@ def _record(
             kind = "other-patient"
         elif inspection.digest is not None and request["digest"] and inspection.digest != request["digest"]:
             kind = "differs-from-alone"
-            if not _tally.knows_answer(inspection.digest):
-                unexpected = (inspection.digest, index, body.decode("utf-8", "replace"))
+            kept = _tally.knows_answer(inspection.digest)
+            unexpected = (inspection.digest, index, "" if kept else body.decode("utf-8", "replace"))
     sample = None
     if (kind != OK or slow) and _tally.wants_sample(kind if kind != OK else "over-sla"):
         sample = {
@@ -212,9 +215,7 @@ def _drive(environment: Environment, expected_workers: int) -> dict[str, Any]:
     users[int(end)] = max(users.get(int(end), 0), runner.user_count)
     runner.stop()
     if isinstance(runner, MasterRunner):
-        deadline = time.monotonic() + 5
-        while runner.state != STATE_STOPPED and time.monotonic() < deadline:
-            gevent.sleep(0.1)
+        _collect_final_tallies(runner)
     summary = _tally.summary(start, end, users, plan["slice_s"])
     return {
         "started_at": start,
@@ -224,6 +225,15 @@ def _drive(environment: Environment, expected_workers: int) -> dict[str, Any]:
         "workers": expected_workers,
         **summary,
     }
+
+
+def _collect_final_tallies(runner: MasterRunner) -> None:
+    """Ask every worker for what it counted since its last report (Locust sends its own only on quit)."""
+    for worker in _workers:
+        runner.send_message("rivta-flush", None, client_id=worker)
+    deadline = time.monotonic() + FLUSH_WAIT_S
+    while not _workers <= _flushed and time.monotonic() < deadline:
+        gevent.sleep(0.05)
 
 
 def _watch(runner: Any, expected_workers: int, now: int, elapsed: float) -> None:
@@ -270,9 +280,17 @@ def main(argv: list[str]) -> int:
         host, _, port = argv[1].rpartition(":")
         runner = environment.create_master_runner(master_bind_host=host, master_bind_port=int(port))
         expected = int(argv[2])
-        events.worker_connect.add_listener(
-            lambda client_id: runner.send_message("rivta-plan", plan_message, client_id=client_id)
-        )
+
+        def send_plan(environment: Environment, msg: Any, **kwargs: Any) -> None:
+            _workers.add(msg.node_id)
+            runner.send_message("rivta-plan", plan_message, client_id=msg.node_id)
+
+        def final_tally(environment: Environment, msg: Any, **kwargs: Any) -> None:
+            _tally.merge(msg.data, worker=str(msg.node_id))
+            _flushed.add(msg.node_id)
+
+        runner.register_message("rivta-need-plan", send_plan)
+        runner.register_message("rivta-tally", final_tally)
         events.worker_report.add_listener(
             lambda client_id, data: _tally.merge(data.get("rivta", {}), worker=str(client_id))
         )
@@ -298,6 +316,10 @@ def _worker(environment: Environment, document: dict[str, Any], master: str) -> 
         _plan_ready.set()
 
     runner.register_message("rivta-plan", on_plan)
+    runner.register_message(
+        "rivta-flush", lambda environment, msg, **kw: runner.send_message("rivta-tally", _tally.drain())
+    )
+    runner.send_message("rivta-need-plan")  # asked for only now: a plan sent on connect could beat the handler
     events.report_to_master.add_listener(lambda client_id, data: data.__setitem__("rivta", _tally.drain()))
     runner.greenlet.join()
     return 0

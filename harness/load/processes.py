@@ -99,6 +99,9 @@ class _Child:
                 self.process.wait()
         for thread in self._threads:
             thread.join(1.0)
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()
 
     def result(self) -> dict[str, Any] | None:
         for line in reversed(self.stdout):

@@ -191,14 +191,15 @@ def _combine(buckets: Any) -> dict[str, Any]:
         "failures": failures,
         "over_sla": slow,
         "avg_ms": round(total_ms / requests, 2) if requests else None,
-        "p50_ms": _percentile(hist, requests, 0.50),
-        "p95_ms": _percentile(hist, requests, 0.95),
-        "p99_ms": _percentile(hist, requests, 0.99),
+        "p50_ms": _percentile(hist, requests, 0.50, max_ms),
+        "p95_ms": _percentile(hist, requests, 0.95, max_ms),
+        "p99_ms": _percentile(hist, requests, 0.99, max_ms),
         "max_ms": round(max_ms, 2) if requests else None,
     }
 
 
-def _percentile(hist: dict[int, int], total: int, fraction: float) -> int | None:
+def _percentile(hist: dict[int, int], total: int, fraction: float, max_ms: float) -> float | None:
+    """The rounded value below which ``fraction`` of the calls lie (never above the true maximum)."""
     if not total:
         return None
     wanted = max(1, math.ceil(total * fraction))
@@ -206,5 +207,5 @@ def _percentile(hist: dict[int, int], total: int, fraction: float) -> int | None
     for ms in sorted(hist):
         seen += hist[ms]
         if seen >= wanted:
-            return ms
-    return max(hist)
+            return min(ms, round(max_ms, 2))
+    return round(max_ms, 2)

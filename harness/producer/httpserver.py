@@ -206,6 +206,11 @@ class HttpsServer:
         return int(self._server.server_address[1])
 
     @property
+    def open_connections(self) -> int:
+        """Connections past the TLS handshake and not yet closed (concurrent callers)."""
+        return len(self._server.connections)
+
+    @property
     def url(self) -> str:
         """Base URL of the server."""
         host = f"[{self.host}]" if ":" in self.host else self.host
