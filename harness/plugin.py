@@ -265,7 +265,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             "exchanges": [
                 exchange_record(e, mask_personal_ids=session.options.mask_personal_ids) for e in helper.exchanges
             ],
-            "measurements": helper.measurements,
         }
         _pytest_html_extras(item, report)
     return report

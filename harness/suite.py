@@ -177,10 +177,6 @@ class Rivta:
                     hint=outcome.fix,
                 )
 
-    def measure(self, name: str, value: Any) -> None:
-        """Keep a figure this check measured (JSON-ready), shown in the report under the check."""
-        self.measurements[name] = value
-
     def answered(self, exchange: Exchange) -> Exchange:
         """The exchange if an HTTP answer came; otherwise the harness could not run (an error, not a verdict)."""
         return require_answer(exchange)
