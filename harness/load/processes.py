@@ -158,3 +158,14 @@ def generate(
     if result is None:
         raise LoadError(f"the load generator stopped without a result: {master.last_error()}")
     return Generated(result, interrupted)
+
+
+def run_worker(master: str, credentials: ClientCredentials) -> int:
+    """Run one worker for a remote master until the master ends the run (or Ctrl-C); its exit status."""
+    child = _Child(["worker", master], {"secrets": sealed_credentials(credentials)})
+    try:
+        return child.process.wait()
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        child.stop(STOP_GRACE_S)
