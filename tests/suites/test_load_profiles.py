@@ -10,8 +10,11 @@ worker that dies makes the check an error, never a pass.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -79,6 +82,7 @@ def test_conformant_producer_passes_every_profile_with_figures(pytester: pytest.
     assert found["rivta.recovery"]["measurements"]["load"]["users_reached"] > 10
     endurance = found["rivta.endurance"]["measurements"]
     assert endurance["held_s"] == endurance["load"]["duration_s"]
+    assert not [m for m in sys.modules if m.split(".")[0] in ("gevent", "locust")], "Locust stayed in its child"
 
 
 def test_basic_load_fails_when_answers_get_mixed_under_concurrency(pytester: pytest.Pytester) -> None:
@@ -157,3 +161,22 @@ def test_a_dying_worker_makes_the_check_an_error(pytester: pytest.Pytester) -> N
     assert record["verdict"] == "error"
     assert "worker" in record["message"]
     assert record["measurements"]["load"]["requests"] > 0
+
+
+def test_ctrl_c_stops_the_run_within_seconds_and_keeps_the_figures(tmp_path: Path) -> None:
+    report_dir = tmp_path / "report"
+    command = [sys.executable, "-m", "pytest", SUITES, "-p", "no:cacheprovider", "-q", "-k", "basic"]
+    command += ["--load", "--load-scale", "0.2", *LOAD[3:], "--report-dir", str(report_dir)]
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp_path)
+    time.sleep(6.0)
+    run.send_signal(signal.SIGINT)
+    begin = time.monotonic()
+    output, _ = run.communicate(timeout=30)
+    assert time.monotonic() - begin < 15, output.decode(errors="replace")[-2000:]
+    document = json.loads((report_dir / "self-declaration.json").read_text(encoding="utf-8"))
+    assert document["run"]["complete"] is False
+    (check,) = [c for c in document["checks"] if c["id"] == "rivta.load-basic"]
+    assert check["verdict"] == "error"
+    assert "interrupted" in check["message"]
+    assert check["measurements"]["load"]["requests"] > 0
+    assert list((report_dir / "evidence").glob("*load-basic*.load.csv"))
