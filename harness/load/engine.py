@@ -72,7 +72,7 @@ def _context(plan: dict[str, Any], secrets: dict[str, str]) -> ssl.SSLContext:
 
 def _use_plan(plan: dict[str, Any]) -> None:
     plan["profile"] = Profile(**plan["profile"])
-    patients = [r["patient"] for r in plan["requests"] if r["patient"]]
+    patients = plan.get("patients") or [r["patient"] for r in plan["requests"] if r["patient"]]
     for request in plan["requests"]:
         request["body"] = request["body"].encode()
         request["others"] = frozenset(p for p in patients if p != request["patient"])
