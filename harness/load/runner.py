@@ -41,7 +41,11 @@ from harness.suite import Rivta
 from harness.transport.client import CONSUMER_HSA_HEADER, CONTENT_TYPE
 from harness.transport.exchange import Exchange
 
-PATIENT_PATHS = ("patientId/extension", "personId/extension", "subjectOfCareId/extension", "patientId", "personId")
+PATIENT_PATHS = (
+    "patientId/extension", "patientId/id", "personId/extension", "personId/id", "subjectOfCareId/extension",
+    "patientId", "personId",
+)  # fmt: skip
+TK_CASES = {"basic": "6.1 Loadtest", "endurance": "6.1 Loadtest", "recovery": "6.2 Recovery"}  # Inera's data.xml
 RECOVERY_WINDOW_S = 60.0  # scaled like the profile, at least MIN_RECOVERY_WINDOW_S
 MIN_RECOVERY_WINDOW_S = 3.0
 MAX_SLICES = 60
@@ -68,7 +72,7 @@ def run_check(rivta: Rivta, name: str, settings: LoadSettings, stop_run: Any = N
     if name not in settings.profiles:
         raise NotTested(f"not tested: --load-profile {','.join(settings.profiles)} leaves {name} out")
     scaled = profile.scaled(settings.scale)
-    requests = _baseline(rivta, _requests(rivta))
+    requests = _baseline(rivta, _requests(rivta, name))
     plan = _plan(rivta, scaled, requests)
     credentials = rivta.session.credentials
     if credentials is None:
@@ -109,7 +113,7 @@ def run_check(rivta: Rivta, name: str, settings: LoadSettings, stop_run: Any = N
 # -- requests and baseline ---------------------------------------------------------------------
 
 
-def _requests(rivta: Rivta) -> list[LoadRequest]:
+def _requests(rivta: Rivta, profile: str) -> list[LoadRequest]:
     name = rivta.contract.name
     testdata = rivta.session.testdata
     known = [p.path for p in MessageBuilder(rivta.contract).value_paths(rivta.contract.operation.request_element)]
@@ -119,10 +123,14 @@ def _requests(rivta: Rivta) -> list[LoadRequest]:
     if path is None:
         return [LoadRequest(None, rivta.request())]  # nothing patient-specific to vary (e.g. PingForConfiguration)
     patients = testdata.fact(name, "load_patients")
+    suite = testdata.suite(name)
+    if patients is None and suite is not None:
+        patients = [p for key in ("patientId1", "patientId2") if (p := suite.value(TK_CASES[profile], key))]
     if not isinstance(patients, list) or len({str(p) for p in patients}) < 2:
         raise NotTested(
             "not tested: the load profiles need at least two patients to tell answers apart: "
-            f"{testdata.describe_key(name, 'load_patients')} (a list of patient ids for {path})"
+            f"{testdata.describe_key(name, 'load_patients')} (a list of patient ids for {path}), or patientId1 and "
+            f"patientId2 of the TK case {TK_CASES[profile]!r}"
         )
     return [LoadRequest(str(p), rivta.request({str(path): str(p)})) for p in dict.fromkeys(str(p) for p in patients)]
 

@@ -180,3 +180,18 @@ def test_ctrl_c_stops_the_run_within_seconds_and_keeps_the_figures(tmp_path: Pat
     assert "interrupted" in check["message"]
     assert check["measurements"]["load"]["requests"] > 0
     assert list((report_dir / "evidence").glob("*load-basic*.load.csv"))
+
+
+def test_patients_come_from_the_tk_load_case_when_no_list_is_given(pytester: pytest.Pytester) -> None:
+    testdata = pytester.path / "testdata.toml"
+    testdata.write_text(
+        '[request]\n"patientId/extension" = "191212129819"\n\n'
+        '[tk.GetClinicalNotes.testcase."6.1 Loadtest"]\npatientId1 = "195004279807"\npatientId2 = "191212129819"\n',
+        encoding="utf-8",
+    )
+    args = ("--load", "--load-scale", "0.005", "--contract", str(EXAMPLE_CONTRACT), "--testdata", str(testdata))
+    found = records(pytester, *args, "-k", "basic or recovery")
+    assert verdicts(found) == {"rivta.load-basic": "passed", "rivta.recovery": "not tested"}
+    labels = [e["label"] for e in found["rivta.load-basic"]["exchanges"]]
+    assert "alone for patient 195004279807 #1" in labels
+    assert "6.2 Recovery" in found["rivta.recovery"]["message"]
