@@ -88,7 +88,7 @@ http {{
     return conf
 
 
-def plan_for(url: str, pki, body: bytes, digest: str, users: int, seconds: float) -> dict:
+def plan_for(url: str, pki, body: bytes, digest: str, *, users: int, seconds: float) -> dict:
     profile = Profile("bench", "", "-", users=users, duration_s=seconds, think_min_s=0.0, think_max_s=0.0)
     return {
         "url": url, "verify_hostname": True, "ca_pem": Path(pki.ca_bundle).read_text(), "connect_timeout": 10.0,
@@ -138,19 +138,31 @@ def main() -> None:
                 f"nginx (1 worker process, mutual TLS, fixed {len(answer.read_bytes())}-byte SOAP answer), {seconds:g} s each"
             )
             one = generate(
-                plan_for(url, pki, body, digest, 50, seconds), credentials, workers=0, master_bind=None, ui_port=None
+                plan_for(url, pki, body, digest, users=50, seconds=seconds),
+                credentials,
+                workers=0,
+                master_bind=None,
+                ui_port=None,
             ).result
             print(
                 f"  one Locust worker, 50 users:  {one['throughput_rps']:8.0f} calls/s  p50 {one['p50_ms']} ms  failures {one['failures']}"
             )
             two = generate(
-                plan_for(url, pki, body, digest, 100, seconds), credentials, workers=2, master_bind=None, ui_port=None
+                plan_for(url, pki, body, digest, users=100, seconds=seconds),
+                credentials,
+                workers=2,
+                master_bind=None,
+                ui_port=None,
             ).result
             print(
                 f"  two Locust workers, 100 users: {two['throughput_rps']:8.0f} calls/s  ({two['throughput_rps'] / one['throughput_rps']:.2f}× one)  failures {two['failures']}"
             )
             single = generate(
-                plan_for(url, pki, body, digest, 1, seconds / 2), credentials, workers=0, master_bind=None, ui_port=None
+                plan_for(url, pki, body, digest, users=1, seconds=seconds / 2),
+                credentials,
+                workers=0,
+                master_bind=None,
+                ui_port=None,
             ).result
             bare = bare_average_ms(port, pki, body)
             print(
