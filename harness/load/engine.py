@@ -222,6 +222,7 @@ def _drive(environment: Environment, expected_workers: int) -> dict[str, Any]:
         "duration_s": round(end - start, 3),
         "planned_s": profile.duration_s,
         "aborted": _state["abort"],
+        "producer_refused": bool(_state.get("refused")),
         "workers": expected_workers,
         **summary,
     }
@@ -248,6 +249,7 @@ def _watch(runner: Any, expected_workers: int, now: int, elapsed: float) -> None
     calls, refused = _tally.recent(now - lag, UNREACHABLE_ABORT_S)
     if calls and refused == calls:
         _state["abort"] = f"the producer refused every connection for {UNREACHABLE_ABORT_S} s"
+        _state["refused"] = True
 
 
 # -- entry -------------------------------------------------------------------------------------

@@ -195,3 +195,56 @@ def test_patients_come_from_the_tk_load_case_when_no_list_is_given(pytester: pyt
     labels = [e["label"] for e in found["rivta.load-basic"]["exchanges"]]
     assert "alone for patient 195004279807 #1" in labels
     assert "6.2 Recovery" in found["rivta.recovery"]["message"]
+
+
+def test_a_worker_on_another_machine_joins_with_its_own_certificate(pytester: pytest.Pytester, pki) -> None:
+    """`--load-master-bind` waits for `rivta-harness load worker --master ...`; the worker's key is its own."""
+    from harness.load.processes import free_port
+
+    bind = f"127.0.0.1:{free_port()}"
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "harness", "load", "worker", "--master", bind,
+         "--cert", str(pki.consumer_cert), "--key", str(pki.consumer_key)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        with started(pki) as producer:
+            found = records(
+                pytester,
+                *LOAD,
+                *remote(pki, producer),
+                "-k",
+                "basic",
+                "--load-master-bind",
+                bind,
+                "--load-workers",
+                "1",
+            )
+    finally:
+        worker.terminate()
+        output, _ = worker.communicate(timeout=20)
+    assert verdicts(found) == {"rivta.load-basic": "passed"}, output.decode(errors="replace")[-1500:]
+    figures = found["rivta.load-basic"]["measurements"]["load"]
+    assert figures["workers"] == 1
+    assert sum(figures["by_worker"].values()) == figures["requests"] > 0
+
+
+def test_recovery_judges_a_producer_that_refused_under_maximum_load_by_whether_it_came_back(
+    pytester: pytest.Pytester, pki
+) -> None:
+    first = started(pki)
+    port = int(first.url.rsplit(":", 1)[1])
+    again: list = []
+    threading.Timer(2.0, first.stop).start()
+    restart = threading.Timer(6.0, lambda: again.append(started(pki, port=port)))
+    restart.start()
+    try:
+        found = records(pytester, "--load", "--load-scale", "0.1", *LOAD[3:], *remote(pki, first), "-k", "recovery")
+    finally:
+        restart.join()
+        for producer in again:
+            producer.stop()
+    record = found["rivta.recovery"]
+    assert record["verdict"] == "passed", record["message"]
+    assert "refused every connection" in record["measurements"]["stopped_early"]
+    assert record["measurements"]["recovered"] is True
