@@ -29,6 +29,7 @@ def test_conformant_run(pytester: pytest.Pytester) -> None:
     document = run(pytester, "ok")
     assert document["outcome"] == "pending review", "TF 1.7 (technical fault) waits for a reviewer"
     assert document["outcome_detail"]["text"]["en"] == "1 manual check"
+    # The three TF 6.x load profiles run only with --load.
     assert document["totals"] == {
         "passed": 27, "failed": 0, "error": 0, "not applicable": 1, "not tested": 3, "manual": 1, "total": 32,
     }  # fmt: skip
