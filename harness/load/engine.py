@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from geventhttpclient import HTTPClient
 from locust import User, between, events, task
 from locust.env import Environment
-from locust.runners import MasterRunner
+from locust.runners import STATE_MISSING, MasterRunner
 
 from harness.certs import ClientCredentials
 from harness.load.answers import inspect_answer
@@ -230,10 +230,11 @@ def _drive(environment: Environment, expected_workers: int) -> dict[str, Any]:
 
 def _collect_final_tallies(runner: MasterRunner) -> None:
     """Ask every worker for what it counted since its last report (Locust sends its own only on quit)."""
-    for worker in _workers:
+    gone = {client.id for client in runner.clients.all if client.state == STATE_MISSING}
+    for worker in _workers - gone:
         runner.send_message("rivta-flush", None, client_id=worker)
     deadline = time.monotonic() + FLUSH_WAIT_S
-    while not _workers <= _flushed and time.monotonic() < deadline:
+    while not (_workers - gone) <= _flushed and time.monotonic() < deadline:
         gevent.sleep(0.05)
 
 
