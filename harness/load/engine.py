@@ -60,11 +60,8 @@ def _context(plan: dict[str, Any], secrets: dict[str, str]) -> ssl.SSLContext:
     )
     assert key is not None
     assert cert is not None
-    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
+    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cadata=plan.get("ca_pem") or None)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
-    if plan.get("ca_pem"):
-        context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cadata=plan["ca_pem"])
-        context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.check_hostname = bool(plan["verify_hostname"])
     ClientCredentials([cert, *extra], key, source="the load controller").apply_to(context)  # type: ignore[arg-type]
     return context

@@ -4,8 +4,9 @@ The public entry of ``harness.load``. A check in ``testsuites/`` calls ``run_che
 "basic")``; everything else (settings, the child processes, the figures) is behind it.
 
 1. Requests: the contract's valid request once per patient in ``[tk.<Contract>] load_patients``
-   (values at ``load_patient_path``, found by name when not given), so every virtual user's
-   answer can be told apart: an answer that carries another patient's value is mixed data.
+   (else patientId1/patientId2 of the TK case "6.1 Loadtest" or "6.2 Recovery"; values at
+   ``load_patient_path``, found by name when not given), so every virtual user's answer can be
+   told apart: an answer that carries another patient's value is mixed data.
 2. Baseline: each request is sent alone, twice; the answer it gets then is what it must get
    under load (when the two differ the producer's answer is not stable and only the patient
    check applies).
@@ -18,7 +19,7 @@ The public entry of ``harness.load``. A check in ``testsuites/`` calls ``run_che
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -61,7 +62,7 @@ class LoadRequest:
     digest: str | None = None
 
 
-def run_check(rivta: Rivta, name: str, settings: LoadSettings, stop_run: Any = None) -> None:
+def run_check(rivta: Rivta, name: str, settings: LoadSettings, stop_run: Callable[[str], None] | None = None) -> None:
     """Run profile ``name`` against the producer and give the check its verdict (by raising, as checks do)."""
     profile = PROFILES[name]
     if not settings.enabled:
@@ -96,7 +97,8 @@ def run_check(rivta: Rivta, name: str, settings: LoadSettings, stop_run: Any = N
         raise LoadError(f"the load run stopped after {result['duration_s']:g} s: {result['aborted']}")
     if result["requests"] == 0:
         raise LoadError("the load generator made no call")
-    findings = _findings(rivta, requests, result, scaled)
+    # Under TF 6.2.1's maximum load failed and slow calls are expected; mixed data never is.
+    findings = _findings(rivta, requests, result, scaled, judge_failures=name != "recovery")
     if name == "recovery":
         recovered = _recovered(rivta, requests[0], settings.scale)
         rivta.measure("recovered", recovered)
@@ -107,7 +109,6 @@ def run_check(rivta: Rivta, name: str, settings: LoadSettings, stop_run: Any = N
                 f"after {result['users_reached']} users no valid answer to a plain TF 1.1.1 call came within "
                 f"{_recovery_window(settings.scale):g} s"
             )
-        findings = [f for f in findings if f.startswith(("mixed", "after"))]  # overload errors are expected here
     if name == "endurance":
         rivta.measure("held_s", _held_for(result))
     rivta.expect(findings, f"{profile.tf} {name}: {len(findings)} problem(s) under {scaled.describe()}")
@@ -207,7 +208,14 @@ def _figures(profile: Profile, result: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _findings(rivta: Rivta, requests: Sequence[LoadRequest], result: Mapping[str, Any], profile: Profile) -> list[str]:
+def _findings(
+    rivta: Rivta,
+    requests: Sequence[LoadRequest],
+    result: Mapping[str, Any],
+    profile: Profile,
+    *,
+    judge_failures: bool,
+) -> list[str]:
     findings: list[str] = []
     kinds: dict[str, int] = dict(result["failure_kinds"])
     samples: Mapping[str, list[dict[str, Any]]] = result["samples"]
@@ -220,9 +228,11 @@ def _findings(rivta: Rivta, requests: Sequence[LoadRequest], result: Mapping[str
         findings.append(
             f"mixed data: {kinds.pop('differs-from-alone')} answers differ from the answer the same request gets alone"
         )
-        for digest, answer in result["unexpected_answers"].items():
-            findings += _unexpected(rivta, requests[answer["request"]], answer, digest)
+        for answer in result["unexpected_answers"].values():
+            findings += _unexpected(rivta, requests[answer["request"]], answer)
     over = kinds.pop("over-sla", 0)
+    if not judge_failures:
+        return findings
     if kinds:
         listed = ", ".join(f"{kind} ×{count}" for kind, count in sorted(kinds.items(), key=lambda kv: -kv[1]))
         first = next(iter(sorted(kinds, key=lambda k: -kinds[k])))
@@ -248,7 +258,7 @@ def _sample(found: Sequence[Mapping[str, Any]] | None) -> str:
     return f" (e.g. the call{who} after {first['ms']:g} ms: {what})"
 
 
-def _unexpected(rivta: Rivta, request: LoadRequest, answer: Mapping[str, Any], digest: str) -> list[str]:
+def _unexpected(rivta: Rivta, request: LoadRequest, answer: Mapping[str, Any]) -> list[str]:
     """Why one distinct unexpected answer differs, and whether it is schema-valid."""
     who = f"patient {request.patient}" if request.patient else "the request"
     try:
