@@ -238,7 +238,7 @@ def test_recovery_judges_a_producer_that_refused_under_maximum_load_by_whether_i
     port = int(first.url.rsplit(":", 1)[1])
     again: list = []
     threading.Timer(2.0, first.stop).start()
-    restart = threading.Timer(6.0, lambda: again.append(started(pki, port=port)))
+    restart = threading.Timer(8.5, lambda: again.append(started(pki, port=port)))  # after the abort (~6 s)
     restart.start()
     try:
         found = records(pytester, "--load", "--load-scale", "0.1", *LOAD[3:], *remote(pki, first), "-k", "recovery")
