@@ -14,7 +14,7 @@ import functools
 import hashlib
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from lxml import etree
 
@@ -56,7 +56,7 @@ def _items(payload: etree._Element) -> list[tuple[str, str]]:
 @functools.lru_cache(maxsize=4096)
 def _is_answer_time(text: str, minute: int) -> bool:
     """Cached per minute: the same record dates come back in every answer of a load run."""
-    return answer_time(text, datetime.fromtimestamp(minute * 60))
+    return answer_time(text, datetime.fromtimestamp(minute * 60, tz=UTC))
 
 
 def _digest(items: list[tuple[str, str]]) -> str:

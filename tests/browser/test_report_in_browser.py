@@ -192,7 +192,7 @@ def test_load_chart_is_drawn_with_failures_marked_and_prints(pytester: pytest.Py
     ) as producer:
         report_dir = tmp_path / "report"
         pytester.inline_run(
-            str(REPO / "testsuites"), "-p", "no:cacheprovider", "-k", "basic", "--load", "--load-scale", "0.01",
+            str(REPO / "testsuites"), "-p", "no:cacheprovider", "-k", "6_1_1", "--load", "--load-scale", "0.01",
             "--contract", str(contract), "--testdata", str(REPO / "fixtures" / "testdata" / "reference-producer.toml"),
             "--producer-url", producer.url, "--logical-address", producer.logical_address,
             "--cert", str(pki.consumer_cert), "--key", str(pki.consumer_key), "--ca-bundle", str(pki.ca_bundle),

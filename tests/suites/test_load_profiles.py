@@ -62,7 +62,7 @@ def started(pki, **limits):
 
 
 def test_without_load_the_profiles_are_not_tested_and_say_how_to_run_them(pytester: pytest.Pytester) -> None:
-    found = records(pytester, "-k", "basic or endurance or recovery")
+    found = records(pytester, "-k", "6_1_1 or 6_1_2 or 6_2_1")
     assert set(verdicts(found).values()) == {"not tested"}
     assert all("rivta-harness load run" in record["message"] for record in found.values())
 
@@ -86,7 +86,7 @@ def test_conformant_producer_passes_every_profile_with_figures(pytester: pytest.
 
 
 def test_basic_load_fails_when_answers_get_mixed_under_concurrency(pytester: pytest.Pytester) -> None:
-    found = records(pytester, *LOAD, "-k", "basic", "--embedded-fault", "concurrency-bug")
+    found = records(pytester, *LOAD, "-k", "6_1_1", "--embedded-fault", "concurrency-bug")
     assert verdicts(found) == {"rivta.load-basic": "failed"}
     findings = found["rivta.load-basic"]["findings"]
     assert findings[0].startswith("mixed data:")
@@ -107,14 +107,14 @@ def test_capacity_fails_basic_load_and_endurance_but_recovers(pytester: pytest.P
 
 def test_recovery_fails_when_the_producer_does_not_recover(pytester: pytest.Pytester, pki) -> None:
     with started(pki, capacity=15, no_recovery=True) as producer:
-        found = records(pytester, *LOAD, *remote(pki, producer), "-k", "recovery")
+        found = records(pytester, *LOAD, *remote(pki, producer), "-k", "6_2_1")
     assert verdicts(found) == {"rivta.recovery": "failed"}
     assert found["rivta.recovery"]["measurements"]["recovered"] is False
     assert "no valid answer" in found["rivta.recovery"]["findings"][-1]
 
 
 def test_two_local_workers_give_the_same_verdicts_and_add_up(pytester: pytest.Pytester) -> None:
-    found = records(pytester, *LOAD, "-k", "basic", "--load-workers", "2")
+    found = records(pytester, *LOAD, "-k", "6_1_1", "--load-workers", "2")
     assert verdicts(found) == {"rivta.load-basic": "passed"}
     figures = found["rivta.load-basic"]["measurements"]["load"]
     assert figures["workers"] == 2
@@ -128,7 +128,7 @@ def test_producer_gone_mid_run_is_an_error_within_seconds(pytester: pytest.Pytes
     producer = started(pki)
     threading.Timer(3.0, producer.stop).start()
     begin = time.monotonic()
-    found = records(pytester, "--load", "--load-scale", "0.2", *LOAD[3:], *remote(pki, producer), "-k", "basic")
+    found = records(pytester, "--load", "--load-scale", "0.2", *LOAD[3:], *remote(pki, producer), "-k", "6_1_1")
     assert time.monotonic() - begin < 20, "a 36 s profile must stop within seconds of the producer going away"
     record = found["rivta.load-basic"]
     assert record["verdict"] == "error"
@@ -157,7 +157,7 @@ def test_a_dying_worker_makes_the_check_an_error(pytester: pytest.Pytester) -> N
 
     threading.Timer(4.0, kill_one).start()
     begin = time.monotonic()
-    found = records(pytester, "--load", "--load-scale", "0.2", *LOAD[3:], "-k", "basic", "--load-workers", "2")
+    found = records(pytester, "--load", "--load-scale", "0.2", *LOAD[3:], "-k", "6_1_1", "--load-workers", "2")
     assert time.monotonic() - begin < 25
     record = found["rivta.load-basic"]
     assert record["verdict"] == "error"
@@ -167,7 +167,7 @@ def test_a_dying_worker_makes_the_check_an_error(pytester: pytest.Pytester) -> N
 
 def test_ctrl_c_stops_the_run_within_seconds_and_keeps_the_figures(tmp_path: Path) -> None:
     report_dir = tmp_path / "report"
-    command = [sys.executable, "-m", "pytest", SUITES, "-p", "no:cacheprovider", "-q", "-k", "basic"]
+    command = [sys.executable, "-m", "pytest", SUITES, "-p", "no:cacheprovider", "-q", "-k", "6_1_1"]
     command += ["--load", "--load-scale", "0.2", *LOAD[3:], "--report-dir", str(report_dir)]
     run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp_path)
     time.sleep(6.0)
@@ -192,7 +192,7 @@ def test_patients_come_from_the_tk_load_case_when_no_list_is_given(pytester: pyt
         encoding="utf-8",
     )
     args = ("--load", "--load-scale", "0.005", "--contract", str(EXAMPLE_CONTRACT), "--testdata", str(testdata))
-    found = records(pytester, *args, "-k", "basic or recovery")
+    found = records(pytester, *args, "-k", "6_1_1 or 6_2_1")
     assert verdicts(found) == {"rivta.load-basic": "passed", "rivta.recovery": "not tested"}
     labels = [e["label"] for e in found["rivta.load-basic"]["exchanges"]]
     assert "alone for patient 195004279807 #1" in labels
@@ -216,7 +216,7 @@ def test_a_worker_on_another_machine_joins_with_its_own_certificate(pytester: py
                 *LOAD,
                 *remote(pki, producer),
                 "-k",
-                "basic",
+                "6_1_1",
                 "--load-master-bind",
                 bind,
                 "--load-workers",
@@ -241,7 +241,7 @@ def test_recovery_judges_a_producer_that_refused_under_maximum_load_by_whether_i
     restart = threading.Timer(8.5, lambda: again.append(started(pki, port=port)))  # after the abort (~6 s)
     restart.start()
     try:
-        found = records(pytester, "--load", "--load-scale", "0.1", *LOAD[3:], *remote(pki, first), "-k", "recovery")
+        found = records(pytester, "--load", "--load-scale", "0.1", *LOAD[3:], *remote(pki, first), "-k", "6_2_1")
     finally:
         restart.join()
         for producer in again:

@@ -23,15 +23,15 @@ def _run(rivta: Rivta, request: pytest.FixtureRequest, profile: str) -> None:
 
 
 @pytest.mark.rivta_check("rivta.load-basic")
-def test_basic_load(rivta: Rivta, request: pytest.FixtureRequest) -> None:
+def test_6_1_1_load(rivta: Rivta, request: pytest.FixtureRequest) -> None:
     _run(rivta, request, "basic")
 
 
 @pytest.mark.rivta_check("rivta.endurance")
-def test_endurance(rivta: Rivta, request: pytest.FixtureRequest) -> None:
+def test_6_1_2_endurance(rivta: Rivta, request: pytest.FixtureRequest) -> None:
     _run(rivta, request, "endurance")
 
 
 @pytest.mark.rivta_check("rivta.recovery")
-def test_recovery(rivta: Rivta, request: pytest.FixtureRequest) -> None:
+def test_6_2_1_recovery(rivta: Rivta, request: pytest.FixtureRequest) -> None:
     _run(rivta, request, "recovery")
