@@ -13,7 +13,8 @@ non-conformance is never raised as one of these: it is a check failure with evid
     ├── TransportError           no usable answer from the producer (network, TLS, limits)
     ├── PlatformFault            the NTjP platform answered (VP fault) instead of the producer
     ├── ProducerServerError      the reference producer could not start or serve
-    └── ReportError              a report cannot be written, read, signed or verified
+    ├── ReportError              a report cannot be written, read, signed or verified
+    └── LoadError                the load generator could not run a profile to its end
 """
 
 from __future__ import annotations
@@ -69,3 +70,7 @@ class SoapUIError(HarnessError):
 
 class ReportError(HarnessError):
     """A self-declaration bundle cannot be written, read, signed or verified."""
+
+
+class LoadError(HarnessError):
+    """The load generator could not run a profile to its end (worker lost, interrupted, no calls made)."""

@@ -81,6 +81,12 @@ _OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
     (("--embedded-latency",), {"type": int, "dest": "embedded_latency_ms", "metavar": "MS", "help": "delay every answer of the embedded producer (benchmarks)"}),
     (("--read-timeout",), {"type": float, "help": "seconds of silence allowed in an answer (default 30)"}),
     (("--no-verify-hostname",), {"action": "store_false", "dest": "verify_hostname", "default": None, "help": "skip the host name check (IP-only test hosts)"}),
+    (("--load",), {"action": "store_true", "default": None, "help": "run the TF 6.x load profiles (also: -m load)"}),
+    (("--load-scale",), {"type": float, "metavar": "F", "help": "shorten every load duration by F in (0, 1] (e.g. 0.05 for CI)"}),
+    (("--load-workers",), {"type": int, "metavar": "N", "help": "Locust worker processes (with --load-master-bind: remote workers to wait for)"}),
+    (("--load-master-bind",), {"metavar": "HOST:PORT", "help": "let workers on other machines join (rivta-harness load worker --master HOST:PORT)"}),
+    (("--load-ui",), {"action": "store_true", "default": None, "help": "Locust's web UI on http://127.0.0.1:8089 during load runs"}),
+    (("--load-profile",), {"action": "append", "dest": "load_profiles", "metavar": "NAME", "help": "only these profiles: basic, endurance, recovery"}),
     (("--rivta-config",), {"metavar": "TOML", "help": "read the options above from a TOML file (secrets only via env vars)"}),
 )  # fmt: skip
 
@@ -105,8 +111,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "rivta_contract(name, major=None): run this test only for contracts with this name (and major version)",
     )
+    config.addinivalue_line("markers", "load: a TF 6.x load profile (runs with --load or -m load)")
     names = [kwargs.get("dest") or names[0].lstrip("-").replace("-", "_") for names, kwargs in _OPTIONS]
     given = {name: config.getoption(name) for name in names if name != "rivta_config"}
+    if "load" in (config.getoption("markexpr", "") or "").replace("(", " ").replace(")", " ").split():
+        given["load"] = given["load"] or "not load" not in config.getoption("markexpr")
     try:
         file_path = config.getoption("rivta_config")
         file_values = options_from_file(Path(file_path)) if file_path else None

@@ -26,6 +26,7 @@ from harness.contracts.sample import MessageBuilder, parse_overrides
 from harness.contracts.select import resolve_reference
 from harness.declaration import Declaration, load_declaration
 from harness.errors import ConfigError
+from harness.load.settings import LoadSettings
 from harness.producer.faults import Fault, parse_fault
 from harness.producer.runtime import RunningProducer, ServerCertificates, start_reference_producer
 from harness.schematron import Schematron, compile_schematron, release_schematron
@@ -66,6 +67,12 @@ class RunOptions:
     schematron: tuple[Path, ...] = ()
     read_timeout: float = 30.0
     verify_hostname: bool = True
+    load: bool = False
+    load_scale: float | None = None
+    load_workers: int | None = None
+    load_master_bind: str | None = None
+    load_ui: bool = False
+    load_profiles: tuple[str, ...] = ()
 
     @property
     def embedded(self) -> bool:
@@ -103,7 +110,7 @@ def build_options(given: Mapping[str, Any], file_values: Mapping[str, Any] | Non
             merged[name] = Path(merged[name])
             if not merged[name].is_file():
                 raise ConfigError(f"--{name} {merged[name]}: no such file")
-    for name in ("contracts", "overrides"):
+    for name in ("contracts", "overrides", "load_profiles"):
         value = merged.get(name, ())
         merged[name] = tuple([value] if isinstance(value, str) else value)
     merged["ca_bundle"] = tuple(
@@ -158,6 +165,19 @@ def _check(options: RunOptions) -> None:
     if options.embedded_latency_ms < 0:
         raise ConfigError(f"--embedded-latency {options.embedded_latency_ms}: must be zero or more milliseconds")
     parse_overrides(options.overrides)
+    load_settings(options)
+
+
+def load_settings(options: RunOptions) -> LoadSettings:
+    """The run's ``--load*`` options as ``LoadSettings`` (one-line errors for bad values)."""
+    return LoadSettings.build(
+        enabled=options.load,
+        scale=options.load_scale,
+        workers=options.load_workers,
+        master_bind=options.load_master_bind,
+        ui=options.load_ui,
+        profiles=options.load_profiles,
+    )
 
 
 @dataclass

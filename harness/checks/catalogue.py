@@ -127,6 +127,18 @@ _CHECKS = (
               "LogicalAddress, and a LogicalAddress the producer does not serve gets an empty answer or a fault, "
               "never another source system's data",
               "TKB producer rule R3 (e.g. clinicalprocess:healthcond:description)", _M, "2.4.8"),
+    CheckSpec("rivta.load-basic", "Grundlast: minst 10 samtidiga trådar", "Basic load: at least 10 concurrent users",
+              "10 virtual users, 1000 ms ± 50 % apart, for 180 s: every answer is the one its own request gets alone "
+              "(no other patient's records), schema-valid and within the SLA; the average response time is reported",
+              "TK TF 6.1.1 (Grund); SjD SLA-krav", _R, "2.5.2", tf="6.1.1", suite=Suite.LOAD),
+    CheckSpec("rivta.endurance", "Uthållighet under 30 minuter", "Endurance for 30 minutes",
+              "5 virtual users varying ±100 % every 60 s for 1800 s without failed calls, mixed data or SLA "
+              "breaches; how long the producer held is reported",
+              "TK TF 6.1.2 (Uthållighet); SjD SLA-krav", _R, "2.5.2", tf="6.1.2", suite=Suite.LOAD),
+    CheckSpec("rivta.recovery", "Återhämtning efter maximal last", "Recovery after maximum load",
+              "10 → 100 virtual users over 300 s, then a plain TF 1.1.1 call is answered validly again; never mixed "
+              "data; the user count reached and the recovery are reported",
+              "TK TF 6.2.1 (Återhämtning); SjD SLA-krav", _R, "2.5.2", tf="6.2.1", suite=Suite.LOAD),
     CheckSpec("rivta.ping", "PingForConfiguration svarar", "PingForConfiguration answers",
               "When the producer offers PingForConfiguration, it answers schema-validly",
               "RIVTA BP 2.1 rule 21 (dropped 2018: optional)", _O, "2.7", capability="ping_for_configuration"),

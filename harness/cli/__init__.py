@@ -17,6 +17,7 @@ from harness.cli import (
     contracts_cmd,
     doctor_cmd,
     ei_cmd,
+    load_cmd,
     producer_cmd,
     report_cmd,
     run_cmd,
@@ -31,6 +32,7 @@ EXIT_INTERNAL = 70
 
 _COMMAND_MODULES = (
     run_cmd,
+    load_cmd,
     contracts_cmd,
     certs_cmd,
     producer_cmd,
@@ -60,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code."""
     parser = build_parser()
     given = list(sys.argv[1:] if argv is None else argv)
-    if "run" in given and all(word == "--debug" for word in given[: given.index("run")]):
+    if "run" in given and all(word in ("--debug", "load") for word in given[: given.index("run")]):
         # Everything after `run` belongs to pytest, verbatim and in order.
         split = given.index("run") + 1
         args = parser.parse_args([*given[:split]])

@@ -41,6 +41,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     serve.add_argument("--fault", default=None, metavar="NAME", help="break exactly one rule (see `producer faults`)")
     serve.add_argument("--slow-seconds", type=float, default=2.0, help="delay used by --fault slow (default 2)")
     serve.add_argument("--latency", type=int, default=0, metavar="MS", help="delay every answer by MS milliseconds")
+    serve.add_argument("--capacity", type=int, metavar="N", help="answer 503 above N concurrent callers (load tests)")
+    serve.add_argument("--no-recovery", action="store_true", help="after one overload, answer 503 until restarted")
     serve.add_argument("--pattern-anchors", action="store_true", help="treat ^/$ in xs:pattern as anchors")
     serve.set_defaults(handler=_serve)
 
@@ -78,6 +80,8 @@ def _serve(args: argparse.Namespace) -> int:
         latency_ms=args.latency,
         host=args.host,
         port=args.port,
+        capacity=args.capacity,
+        no_recovery=args.no_recovery,
     )
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -95,6 +99,10 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"  client key        {producer.client.key}")
         print(f"  CA bundle         {producer.client.ca_bundle}")
         print(f"  consumer HSA-id   {producer.client.hsa_id}")
+    if args.capacity or args.no_recovery:
+        print(
+            f"  capacity          {args.capacity or 'default'}{', no recovery after overload' if args.no_recovery else ''}"
+        )
     print("Stop with Ctrl-C.", flush=True)
     stop.wait()
     print("Stopping: finishing in-flight calls.", file=sys.stderr, flush=True)

@@ -67,6 +67,7 @@ class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
+    request_queue_size = 128  # the default 5 drops simultaneous connects, which retry after a 1 s SYN timeout
 
     def __init__(
         self, address: tuple[str, int], app: App, context: ssl.SSLContext, max_request_bytes: int, refused: Refused
@@ -204,6 +205,11 @@ class HttpsServer:
     def port(self) -> int:
         """The port actually bound (useful with port 0)."""
         return int(self._server.server_address[1])
+
+    @property
+    def open_connections(self) -> int:
+        """Connections past the TLS handshake and not yet closed (concurrent callers)."""
+        return len(self._server.connections)
 
     @property
     def url(self) -> str:

@@ -9,9 +9,10 @@ from pathlib import Path
 from harness.certs import TestPki, generate_test_pki
 from harness.contracts import Contract
 from harness.errors import ConfigError
+from harness.producer.capacity import NO_RECOVERY_DEFAULT_CAPACITY, CapacityLimit
 from harness.producer.faults import Fault
 from harness.producer.fixtures import load_fixtures
-from harness.producer.httpserver import HttpsServer, server_context
+from harness.producer.httpserver import App, HttpsServer, server_context
 from harness.producer.service import REFERENCE_LOGICAL_ADDRESS, ReferenceProducer
 
 _NO_CHECK_TIME = 0x200000  # OpenSSL X509_V_FLAG_NO_CHECK_TIME: certificate validity dates are ignored
@@ -86,6 +87,8 @@ def start_reference_producer(
     latency_ms: int = 0,
     host: str = "127.0.0.1",
     port: int = 0,
+    capacity: int | None = None,
+    no_recovery: bool = False,
 ) -> RunningProducer:
     """Start serving ``contracts`` over mutual TLS on a background thread.
 
@@ -107,8 +110,13 @@ def start_reference_producer(
     )
     if fault is Fault.ACCEPTS_EXPIRED_CLIENT_CERTIFICATE:
         context.verify_flags |= _NO_CHECK_TIME  # type: ignore[assignment]
-    app = ReferenceProducer(
+    app: App = ReferenceProducer(
         contracts, load_fixtures(fixtures_dir), fault=fault, slow_seconds=slow_seconds, latency_ms=latency_ms
     )
+    limit = None
+    if capacity is not None or no_recovery:
+        app = limit = CapacityLimit(app, capacity or NO_RECOVERY_DEFAULT_CAPACITY, recover=not no_recovery)
     server = HttpsServer(app, context, host=host, port=port).start()
+    if limit is not None:
+        limit.callers = lambda: server.open_connections
     return RunningProducer(server, REFERENCE_LOGICAL_ADDRESS, client, pki)

@@ -29,6 +29,7 @@ import jsonschema
 from harness.contracts import Contract
 from harness.declaration import Declaration
 from harness.errors import ReportError
+from harness.report.load import write_load_evidence
 from harness.report.model import Form, RunFacts, build_document
 
 DOCUMENT = "self-declaration.json"
@@ -90,9 +91,12 @@ def write_bundle(
         evidence_paths: dict[int, str] = {}
         evidence: dict[str, list[dict[str, Any]]] = {}
         for index, result in enumerate(results):
+            base = f"{EVIDENCE}/{index + 1:03d}-{_slug(result['check'])}-{_slug(result['contract'])}"
+            if (result.get("measurements") or {}).get("load"):
+                write_load_evidence(report_dir, base, result["measurements"]["load"])
             if not result.get("exchanges"):
                 continue
-            relative = f"{EVIDENCE}/{index + 1:03d}-{_slug(result['check'])}-{_slug(result['contract'])}.json"
+            relative = f"{base}.json"
             _write_json(
                 report_dir / relative,
                 {"check": result["check"], "contract": result["contract"], "exchanges": result["exchanges"]},

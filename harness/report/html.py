@@ -22,6 +22,7 @@ from lxml import etree
 from harness import xmlsafe
 from harness.errors import HarnessError
 from harness.report.i18n import texts
+from harness.report.load import load_chart, load_summary
 from harness.results import Verdict
 
 MAX_SHOWN_BODY = 200_000
@@ -182,5 +183,7 @@ def render_html(
         deviations=deviations,
         undeclared=[row for row in deviations if row["status"] == "undeclared"],
         max_shown_kb=MAX_SHOWN_BODY // 1000,
+        load_chart=load_chart,
+        load_summary=load_summary,
         **_formatters(lang),
     )

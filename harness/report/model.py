@@ -24,6 +24,7 @@ from harness.checks.timing import latency_figures
 from harness.contracts import Contract
 from harness.declaration import Declaration
 from harness.report.form import answer_form, form_for
+from harness.report.load import sla_comment
 from harness.results import Verdict
 
 SCHEMA_VERSION = "1.0"
@@ -191,6 +192,7 @@ def _sjd(checks: Sequence[Mapping[str, Any]], form: Form) -> list[dict[str, Any]
                 "tf": check["tf"],
                 "answer": form.answers[Verdict(check["verdict"])],
                 "verdict": check["verdict"],
+                **({"comment": comment} if (comment := sla_comment(check)) else {}),
             }
             for check in checks
             if check["sjd_section"] == number

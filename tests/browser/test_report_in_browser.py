@@ -175,3 +175,43 @@ def test_pdf_without_chromium_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(ReportError, match="apt-get install chromium"):
         write_pdf(tmp_path)
+
+
+@needs_chromium
+def test_load_chart_is_drawn_with_failures_marked_and_prints(pytester: pytest.Pytester, tmp_path: Path, pki) -> None:
+    from playwright.sync_api import expect
+
+    from harness.bundled import reference_fixtures
+    from harness.contracts import load_contracts
+    from harness.producer.runtime import ServerCertificates, start_reference_producer
+
+    contract = REPO / "contracts" / "example_clinicalprocess_notes"
+    certificates = ServerCertificates(pki.producer_cert, pki.producer_key, pki.ca_bundle)
+    with start_reference_producer(
+        load_contracts(contract), fixtures_dir=reference_fixtures(), certificates=certificates, capacity=4
+    ) as producer:
+        report_dir = tmp_path / "report"
+        pytester.inline_run(
+            str(REPO / "testsuites"), "-p", "no:cacheprovider", "-k", "6_1_1", "--load", "--load-scale", "0.01",
+            "--contract", str(contract), "--testdata", str(REPO / "fixtures" / "testdata" / "reference-producer.toml"),
+            "--producer-url", producer.url, "--logical-address", producer.logical_address,
+            "--cert", str(pki.consumer_cert), "--key", str(pki.consumer_key), "--ca-bundle", str(pki.ca_bundle),
+            "--report-dir", str(report_dir),
+        )  # fmt: skip
+    check = anchor("rivta.load-basic", "GetClinicalNotes 1.1 (RIVTABP21)")
+    with opened(report_dir / "self-declaration.html") as (page, problems):
+        expect(page.locator("#sjd .sla-comment")).to_contain_text("Genomsnittlig svarstid")
+        chart = page.locator(f'[id="{check}"] svg.load-chart')
+        chart.scroll_into_view_if_needed()
+        expect(chart).to_be_visible()
+        box = chart.bounding_box()
+        assert box is not None
+        assert box["width"] > 400
+        assert box["height"] > 100
+        expect(chart.locator("polyline.p95_ms")).to_have_count(1)
+        expect(chart.locator("polyline.users")).to_have_count(1)
+        assert chart.locator("rect.failure-mark").count() >= 1, "the 503s over capacity are marked"
+        chart.screenshot(path=tmp_path / "load-chart.png")
+    assert problems == []
+    assert write_pdf(report_dir).read_bytes().startswith(b"%PDF")
+    assert (report_dir / "evidence").glob("*.load.csv")

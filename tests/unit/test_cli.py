@@ -42,3 +42,17 @@ def test_unknown_arguments_are_refused_except_for_run(capsys: pytest.CaptureFixt
         main(["contracts", "list", "contracts", "--bogus"])
     assert caught.value.code == 2
     assert "unrecognized arguments: --bogus" in capsys.readouterr().err
+
+
+def test_load_run_runs_only_the_load_profiles_with_the_options_verbatim(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[list[str]] = []
+    monkeypatch.setattr("pytest.main", lambda args: seen.append(list(args)) or 0)
+    assert main(["load", "run", "--load-scale", "0.05", "--producer-url", "https://p"]) == 0
+    assert seen[0][-7:] == ["--load", "-m", "load", "--load-scale", "0.05", "--producer-url", "https://p"]
+
+
+def test_load_worker_needs_a_master_address_and_a_certificate(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["load", "worker", "--master", "nowhere"]) == 2
+    assert "--master 'nowhere': expected HOST:PORT" in capsys.readouterr().err
+    assert main(["load", "worker", "--master", "127.0.0.1:5557"]) == 2
+    assert "needs a client certificate" in capsys.readouterr().err
