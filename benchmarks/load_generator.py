@@ -126,7 +126,8 @@ def main() -> None:
             contract, sample_payload(contract, {"patientId/extension": PATIENT}), logical_address="X"
         )
         producer = ReferenceProducer([contract], load_fixtures(reference_fixtures()))
-        answer.write_bytes(producer(Request("POST", "/", {}, body, None)).body)  # the reference answer for PATIENT
+        headers = {"soapaction": f'"{contract.operation.soap_action}"'}
+        answer.write_bytes(producer(Request("POST", "/", headers, body, None)).body)  # the reference answer for PATIENT
         digest = payload_digest(xmlsafe.parse(answer.read_bytes(), source="answer")[-1][0])
         port = free_port()
         server = subprocess.Popen([nginx, "-c", str(nginx_conf(workdir, pki, port, answer))])
