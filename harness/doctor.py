@@ -23,9 +23,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from harness.bundled import bundled
-from harness.certs import ClientCredentials
+from harness.certs import ClientCredentials, load_ca_bundle
 from harness.contracts import Contract, load_contracts
 from harness.contracts.sample import sample_payload
+from harness.errors import HarnessError
 from harness.transport.client import RivtaClient, TransportSettings
 from harness.transport.problems import Problem, ProblemKind, classify_exception, problem
 from harness.transport.tls import client_context, describe_chain
@@ -97,14 +98,47 @@ class DoctorInput:
 StepRun = Callable[[DoctorInput, dict[str, object]], Step]
 
 
-def run_doctor(given: DoctorInput) -> DoctorReport:
-    """Run the steps in order, stopping at the first failure or when the run's bound is reached."""
+FILES_STEP = "certificate files"
+
+
+def load_files(
+    load: Callable[[], ClientCredentials | None], ca_bundle: Sequence[Path]
+) -> tuple[ClientCredentials | None, Step]:
+    """Load our credentials and read the CA bundle; a failure is a step with the error's text and hint."""
+    try:
+        credentials = load()
+        if ca_bundle:
+            load_ca_bundle(ca_bundle)
+    except HarnessError as exc:
+        failure = problem(ProblemKind.LOCAL_FILES, explanation=exc.message, fix=exc.hint or "check the files")
+        return None, Step(FILES_STEP, False, problem=failure)
+    facts = (f"client certificate {credentials.leaf_info.subject}",) if credentials else ()
+    return credentials, Step(FILES_STEP, True, facts)
+
+
+def report_lines(report: DoctorReport) -> list[str]:
+    """The steps as ``doctor`` prints them: a mark per step, its facts, and the problem with its fix."""
+    lines = []
+    for step in report.steps:
+        lines.append(f"  {'✓' if step.passed else '✗'} {step.name}")
+        lines += [f"      {fact}" for fact in step.facts]
+        if step.problem is not None:
+            lines.append(f"      problem: {step.problem.explanation}")
+            lines.append(f"      fix:     {step.problem.fix}")
+            if step.problem.detail:
+                lines.append(f"      detail:  {step.problem.detail}")
+    return lines
+
+
+def run_doctor(given: DoctorInput, names: Sequence[str] = STEP_NAMES) -> DoctorReport:
+    """Run the named steps (all by default) in order, stopping at the first failure or at the run's bound."""
     report = DoctorReport(given.url)
     state: dict[str, object] = {}
-    steps: list[StepRun] = [_url, _dns, _tcp, _tls, _client_certificate, _http, _soap_call, _contract_call]
+    runs: list[StepRun] = [_url, _dns, _tcp, _tls, _client_certificate, _http, _soap_call, _contract_call]
+    steps = dict(zip(STEP_NAMES, runs, strict=True))
     ends = time.monotonic() + given.deadline
-    for name, run in zip(STEP_NAMES, steps, strict=True):
-        step = _bounded(name, run, given, state, ends)
+    for name in names:
+        step = _bounded(name, steps[name], given, state, ends)
         report.steps.append(step)
         if not step.passed:
             break

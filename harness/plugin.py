@@ -20,6 +20,7 @@ import pytest
 from harness.checks.catalogue import CATALOGUE, CheckSpec, Level, Suite, spec_of
 from harness.contracts import Contract
 from harness.errors import ConfigError, HarnessError
+from harness.preflight import error_block, preflight
 from harness.producer.service import REFERENCE_LOGICAL_ADDRESS
 from harness.report.bundle import write_bundle
 from harness.report.model import Form, Outcome, RunFacts, outcome_line
@@ -87,6 +88,7 @@ _OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
     (("--load-master-bind",), {"metavar": "HOST:PORT", "help": "let workers on other machines join (rivta-harness load worker --master HOST:PORT)"}),
     (("--load-ui",), {"action": "store_true", "default": None, "help": "Locust's web UI on http://127.0.0.1:8089 during load runs"}),
     (("--load-profile",), {"action": "append", "dest": "load_profiles", "metavar": "NAME", "help": "only these profiles: basic, endurance, recovery"}),
+    (("--no-preflight",), {"action": "store_false", "dest": "preflight", "default": None, "help": "skip the setup test (certificates, trust, reachability) before the checks"}),
     (("--rivta-config",), {"metavar": "TOML", "help": "read the options above from a TOML file (secrets only via env vars)"}),
 )  # fmt: skip
 
@@ -136,6 +138,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     )
     if config.getini("rivta_suite") or explicit:
         _session(config)
+        if not hasattr(config, "workerinput") and config.stash[OPTIONS_KEY].preflight:
+            failed = preflight(config.stash[OPTIONS_KEY])
+            if failed is not None:
+                raise pytest.UsageError(error_block(failed))
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:
@@ -267,7 +273,26 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             ],
         }
         _pytest_html_extras(item, report)
+        if report.failed and call.excinfo is not None and _explained(call.excinfo):
+            report.longrepr = f"{spec.id} [{helper.contract.key}]: {verdict.value}: {message}"
     return report
+
+
+def _explained(excinfo: pytest.ExceptionInfo[BaseException]) -> bool:
+    """Findings and harness errors are shown as their message; only a bug in a check keeps its traceback."""
+    return excinfo.errisinstance((CheckFailed, HarnessError, AssertionError))
+
+
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> tuple[str, str, str] | None:
+    """pytest's counts in the verdict vocabulary, so its summary line agrees with the RIVTA verdicts."""
+    record = getattr(report, "rivta", None)
+    if record is None or (report.when != "call" and report.passed):
+        return None
+    letters = {"error": "E", "not tested": "t", "not applicable": "n", "manual": "m"}
+    verdict = record["verdict"]
+    if verdict not in letters:
+        return None
+    return verdict, letters[verdict], verdict.upper()
 
 
 def _pytest_html_extras(item: pytest.Item, report: pytest.TestReport) -> None:
@@ -389,11 +414,21 @@ class _Recorder:
         for result in results:
             counts[result["verdict"]] = counts.get(result["verdict"], 0) + 1
         terminalreporter.section("RIVTA verdicts")
-        terminalreporter.write_line(", ".join(f"{counts[v.value]} {v.value}" for v in Verdict if v.value in counts))
+        # Worded as pytest words its own summary line ("2 errors"), which counts the same categories.
+        terminalreporter.write_line(
+            ", ".join(
+                f"{counts[v.value]} {v.value}{'s' if v is Verdict.ERROR and counts[v.value] != 1 else ''}"
+                for v in Verdict
+                if v.value in counts
+            )
+        )
         for result in results:
             level = spec_of(result).level
+            where = f"{result['check']} [{result['contract']}]"
             if result["verdict"] == Verdict.FAILED and level is not Level.MANDATORY:
-                terminalreporter.write_line(f"{result['check']} ({level.value}) failed: not blocking")
+                terminalreporter.write_line(f"{where} ({level.value}) failed: not blocking")
+            elif result["verdict"] == Verdict.NOT_TESTED:
+                terminalreporter.write_line(f"{where} not tested: {result['message'].removeprefix('not tested: ')}")
         if self.report_error:
             terminalreporter.write_line(f"report not written: {self.report_error}", red=True)
         elif self.document is not None:

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from harness.bundled import bundled, example_contract, ping_contract, reference_fixtures
-from harness.certs import ClientCredentials, TestPki, generate_test_pki, load_client_credentials
+from harness.certs import ENV_NAME, ClientCredentials, TestPki, generate_test_pki, load_client_credentials
 from harness.contracts import Contract, load_contracts
 from harness.contracts.sample import MessageBuilder, parse_overrides
 from harness.contracts.select import resolve_reference
@@ -73,6 +73,7 @@ class RunOptions:
     load_master_bind: str | None = None
     load_ui: bool = False
     load_profiles: tuple[str, ...] = ()
+    preflight: bool = True
 
     @property
     def embedded(self) -> bool:
@@ -137,6 +138,13 @@ def build_options(given: Mapping[str, Any], file_values: Mapping[str, Any] | Non
 
 
 def _check(options: RunOptions) -> None:
+    if options.cert_password_env is not None and not ENV_NAME.fullmatch(options.cert_password_env):
+        # Never repeat the value: people type the password itself here ($CERT_PASSWORD instead of CERT_PASSWORD).
+        raise ConfigError(
+            "--cert-password-env takes the NAME of an environment variable (letters, digits, _), and the value "
+            "given is not one; it is not repeated here in case it is the password itself",
+            hint="export CERT_PASSWORD=... and pass --cert-password-env CERT_PASSWORD (no $)",
+        )
     if options.producer_url is not None:
         parts = urlsplit(options.producer_url)
         if parts.scheme != "https" or not parts.hostname:

@@ -20,8 +20,8 @@ from harness.errors import CertificateError, ConfigError
 
 _PRIVATE_MODE = 0o600
 _PUBLIC_MODE = 0o644
-_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-PASSWORD_HINT = "export the password in an environment variable and name it with --password-env"
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+PASSWORD_HINT = "export the password in an environment variable and name it with --cert-password-env"
 
 
 def write_file(path: Path, data: bytes, *, private: bool) -> None:
@@ -56,7 +56,7 @@ def password_from_env(password_env: str | None, file: Path) -> bytes | None:
     """The password held by the variable named ``password_env`` (None when no name is given)."""
     if password_env is None:
         return None
-    if not _ENV_NAME.fullmatch(password_env):
+    if not ENV_NAME.fullmatch(password_env):
         # Never echo the value: a user may have typed the password itself here.
         raise ConfigError(
             f"the password setting for {file} is not an environment variable name",

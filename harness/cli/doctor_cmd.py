@@ -7,7 +7,7 @@ import json
 
 from harness.cli.tls_options import add_tls_arguments, credentials_from, settings_from
 from harness.contracts.select import resolve_reference
-from harness.doctor import DEFAULT_DEADLINE, DoctorInput, run_doctor
+from harness.doctor import DEFAULT_DEADLINE, DoctorInput, DoctorReport, load_files, report_lines, run_doctor
 from harness.errors import ConfigError
 
 
@@ -31,29 +31,26 @@ def _doctor(args: argparse.Namespace) -> int:
     if args.deadline <= 0:
         raise ConfigError("--deadline must be a positive number of seconds")
     contract = resolve_reference(args.contract)[0] if args.contract else None
-    report = run_doctor(
-        DoctorInput(
-            url=args.producer_url,
-            credentials=credentials_from(args),
-            ca_bundle=tuple(args.ca_bundle),
-            contract=contract,
-            logical_address=args.logical_address,
-            settings=settings_from(args),
-            deadline=args.deadline,
+    credentials, files = load_files(lambda: credentials_from(args), args.ca_bundle)
+    if files.passed:
+        report = run_doctor(
+            DoctorInput(
+                url=args.producer_url,
+                credentials=credentials,
+                ca_bundle=tuple(args.ca_bundle),
+                contract=contract,
+                logical_address=args.logical_address,
+                settings=settings_from(args),
+                deadline=args.deadline,
+            )
         )
-    )
+    else:
+        report = DoctorReport(args.producer_url, [files])
     if args.json:
         print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
         return 0 if report.ok else 1
     print(f"Communication test against {report.url}")
-    for step in report.steps:
-        print(f"  {'✓' if step.passed else '✗'} {step.name}")
-        for fact in step.facts:
-            print(f"      {fact}")
-        if step.problem is not None:
-            print(f"      problem: {step.problem.explanation}")
-            print(f"      fix:     {step.problem.fix}")
-            if step.problem.detail:
-                print(f"      detail:  {step.problem.detail}")
+    for line in report_lines(report):
+        print(line)
     print("All steps passed." if report.ok else "Stopped at the first failing step.")
     return 0 if report.ok else 1

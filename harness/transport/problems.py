@@ -39,6 +39,7 @@ class ProblemKind(StrEnum):
     NOT_XML = "non-xml-body"
     SOAP_FAULT = "soap-fault"
     PLATFORM_FAULT = "ntjp-platform-fault"
+    LOCAL_FILES = "local-certificate-files"
 
 
 _TEXT: dict[ProblemKind, tuple[str, str]] = {
@@ -118,6 +119,10 @@ _TEXT: dict[ProblemKind, tuple[str, str]] = {
     ProblemKind.PLATFORM_FAULT: (
         "the NTjP platform answered with a VP fault instead of the producer",
         "see the VP code's meaning and remedy",
+    ),
+    ProblemKind.LOCAL_FILES: (
+        "our client certificate, key or CA bundle cannot be used",
+        "check the files and the password variable named by --cert-password-env",
     ),
 }
 
