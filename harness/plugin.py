@@ -436,6 +436,11 @@ class _Recorder:
             terminalreporter.write_line(
                 f"self-declaration: {report_dir / 'self-declaration.html'} (outcome: {outcome_line(self.document)})"
             )
+            if self.document["submission"]["test_run"]:
+                reasons = ", ".join(self.document["submission"]["test_run_reasons"])
+                terminalreporter.write_line(f"not valid for approval — test run ({reasons})", yellow=True)
+            for part in self.document["submission"]["missing_verification_object"]:
+                terminalreporter.write_line(f"the declaration lacks the verification object's {part}", yellow=True)
 
 
 def _sha256(path: Path | None) -> str | None:

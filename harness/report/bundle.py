@@ -128,6 +128,7 @@ def write_manifest(report_dir: Path) -> dict[str, Any]:
     manifest = {
         "format": MANIFEST_FORMAT,
         "created_at": datetime.now(UTC).isoformat(),
+        "run": _run_statement(report_dir),
         "files": [
             {
                 "path": relative,
@@ -140,6 +141,18 @@ def write_manifest(report_dir: Path) -> dict[str, Any]:
     _write_json(report_dir / MANIFEST, manifest)
     (report_dir / SIGNATURE).unlink(missing_ok=True)
     return manifest
+
+
+def _run_statement(report_dir: Path) -> dict[str, Any] | None:
+    """The run's outcome and completeness, so whoever signs the manifest signs what the run concluded."""
+    if not (report_dir / DOCUMENT).is_file():
+        return None
+    document = read_document(report_dir)
+    return {
+        "outcome": document["outcome"],
+        "complete": document["run"]["complete"],
+        "test_run": bool(document.get("submission", {}).get("test_run", False)),
+    }
 
 
 def read_document(report_dir: Path) -> dict[str, Any]:

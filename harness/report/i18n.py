@@ -26,6 +26,15 @@ UI: dict[str, tuple[str, str]] = {
         "Alla planerade kontroller kördes inte, så resultatet kan inte ligga till grund för ett godkännande.",
         "Not every planned check ran, so this result cannot support an approval.",
     ),
+    "test_run_banner": ("Ej giltig för godkännande – testkörning", "Not valid for approval — test run"),
+    "test_run_text": (
+        "Körningen visar att verktyget fungerar, inte att en leverantörs tjänsteproducent uppfyller kraven:",
+        "This run shows that the harness works, not that a vendor's producer conforms:",
+    ),
+    "missing_vo": (
+        "Verifieringsobjektet är ofullständigt; deklarationsfilen saknar:",
+        "The verification object is incomplete; the declaration lacks:",
+    ),
     "contracts_label": ("Tjänstekontrakt", "Service contracts"),
     "producer_url": ("Tjänsteproducent", "Service producer"),
     "run_time": ("Körning", "Run"),
@@ -208,6 +217,28 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "pending review": ("Väntar på granskning", "Pending review"),
 }
 
+SUBMISSION: dict[str, tuple[str, str]] = {
+    "embedded producer": ("den inbyggda referensproducenten anropades", "the embedded reference producer was called"),
+    "loopback address": ("producenten nåddes på en lokal adress (loopback)", "the producer was on a loopback address"),
+    "test PKI certificate": (
+        "certifikat från verktygets egen test-PKI användes",
+        "certificates from the harness's own test PKI were used",
+    ),
+    "organisation": ("anslutande organisation ([organisation] name)", "connecting organisation ([organisation] name)"),
+    "producer product": (
+        "tjänsteproducentfabrikat och version ([producer_product])",
+        "producer product and version ([producer_product])",
+    ),
+    "source-system product": (
+        "källsystemsfabrikat och version ([source_system_product])",
+        "source-system product and version ([source_system_product])",
+    ),
+    "contact": (
+        "kontaktperson med e-post ([contact] name, email)",
+        "contact person with e-mail ([contact] name, email)",
+    ),
+}
+
 LEVELS: dict[str, tuple[str, str]] = {
     "mandatory": ("Obligatorisk", "Mandatory"),
     "recommended": ("Rekommenderad", "Recommended"),
@@ -233,5 +264,6 @@ def texts(lang: str) -> dict[str, dict[str, Any]]:
         "outcome": OUTCOMES,
         "level": LEVELS,
         "deviation": DEVIATION_STATUSES,
+        "submission": SUBMISSION,
     }
     return {group: {key: pair[index] for key, pair in strings.items()} for group, strings in groups.items()}

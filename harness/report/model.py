@@ -25,6 +25,7 @@ from harness.contracts import Contract
 from harness.declaration import Declaration
 from harness.report.form import answer_form, form_for
 from harness.report.load import sla_comment
+from harness.report.submission import submission
 from harness.results import Verdict
 
 SCHEMA_VERSION = "1.0"
@@ -424,6 +425,13 @@ def build_document(
         "outcome": outcome["outcome"].value,
         "outcome_detail": outcome["detail"],
         "sjd_forms": _forms(contracts, checks, declaration),
+        "submission": submission(
+            declaration,
+            embedded=facts.embedded,
+            url=facts.producer,
+            producer_certificate=producer_certificate,
+            client_subject=client_subject,
+        ),
     }
     if form.title:
         document["title"] = dict(form.title)

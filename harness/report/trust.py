@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -181,3 +181,80 @@ def verify_bundle(report_dir: Path, ca_bundle: Sequence[Path] = ()) -> Verificat
     except ReportError as exc:
         result.problems.append(str(exc))
     return result
+
+
+# -- what may be signed, and what a reviewer must be told --------------------------------------
+
+EXPIRY_WARNING_DAYS = 30
+SIGN_AGAIN = "rivta-harness report sign {dir} --pkcs12 FILE --cert-password-env VAR (or --cert/--key)"
+
+
+def submission_problems(document: Mapping[str, Any]) -> list[str]:
+    """Why a run cannot be handed in as a certification submission (empty when it can)."""
+    problems = []
+    run = document.get("run", {})
+    if not run.get("complete", False):
+        problems.append(f"the run is incomplete ({run.get('interruption') or 'not every planned check ran'})")
+    errors = document.get("totals", {}).get("error", 0)
+    if errors:
+        problems.append(f"{errors} checks could not run (verdict error)")
+    undeclared = sorted({d["check"] for d in document.get("deviations", []) if d.get("status") == "undeclared"})
+    if undeclared:
+        problems.append(f"undeclared deviations: {', '.join(undeclared)}")
+    return problems
+
+
+def check_signer(credentials: ClientCredentials, ca_bundle: Sequence[Path], now: datetime | None = None) -> list[str]:
+    """Raise when the signer does not chain to ``ca_bundle`` now; return warnings (expiry within 30 days)."""
+    moment = now or datetime.now(UTC)
+    if ca_bundle:
+        result = Verification()
+        _check_chain(credentials.chain[0], credentials.chain[1:], moment, ca_bundle, result)
+        if result.problems:
+            raise ReportError(
+                f"not signed: {result.problems[0]}",
+                hint="sign with your organisation's function certificate, or give the CA bundle that issued it",
+            )
+    days = (credentials.chain[0].not_valid_after_utc - moment).days
+    if days < EXPIRY_WARNING_DAYS:
+        return [
+            f"the signing certificate expires in {max(days, 0)} days ({credentials.chain[0].not_valid_after_utc:%Y-%m-%d}); "
+            "a reviewer may receive the bundle after that: renew it and sign again"
+        ]
+    return []
+
+
+def require_chain_check(
+    report_dir: Path, result: Verification, ca_bundle: Sequence[Path], *, no_chain_check: bool
+) -> None:
+    """Without a CA bundle the signer is unknown: a problem, unless the reviewer explicitly waived the check."""
+    if ca_bundle or _check_signature(report_dir, Verification()) is None:
+        return
+    text = "signature intact, but the signer was not checked against any trusted CA (give --ca-bundle)"
+    if no_chain_check:
+        result.facts.append(f"{text}; --no-chain-check given")
+    else:
+        result.problems.append(f"{text}, or --no-chain-check to accept an unchecked signer")
+
+
+def signature_removed(report_dir: Path, was_signed: bool) -> str | None:
+    """The loud notice for a command that rewrote a signed bundle's manifest (and so dropped its signature)."""
+    if not was_signed or (report_dir / SIGNATURE).is_file():
+        return None
+    return (
+        f"SIGNATURE REMOVED: {report_dir / SIGNATURE} no longer matched the changed bundle and was deleted; "
+        f"the bundle is NOT signed now. Sign again: {SIGN_AGAIN.format(dir=report_dir)}"
+    )
+
+
+def signed_statement(report_dir: Path) -> str:
+    """What the manifest says was signed: the run's outcome and whether it was complete."""
+    try:
+        run = json.loads((report_dir / MANIFEST).read_text(encoding="utf-8")).get("run") or {}
+    except (OSError, ValueError):
+        run = {}
+    if "outcome" not in run:
+        return "the manifest does not state the run's outcome (written by an older harness)"
+    complete = "complete" if run.get("complete") else "INCOMPLETE"
+    test_run = "; test run, not valid for approval" if run.get("test_run") else ""
+    return f"the manifest states: outcome {run['outcome']!r}, {complete} run{test_run}"
