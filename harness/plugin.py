@@ -20,6 +20,7 @@ import pytest
 from harness.checks.catalogue import CATALOGUE, CheckSpec, Level, Suite, spec_of
 from harness.contracts import Contract
 from harness.errors import ConfigError, HarnessError
+from harness.plan import suite_plan, unused_testdata
 from harness.preflight import error_block, preflight
 from harness.producer.service import REFERENCE_LOGICAL_ADDRESS
 from harness.report.bundle import write_bundle
@@ -91,6 +92,7 @@ _OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
     (("--no-preflight",), {"action": "store_false", "dest": "preflight", "default": None, "help": "skip the setup test (certificates, trust, reachability) before the checks"}),
     (("--rivta-config",), {"metavar": "TOML", "help": "read the options above from a TOML file (secrets only via env vars)"}),
 )  # fmt: skip
+RUN_OPTIONS = _OPTIONS  # for `rivta-harness run --help`, which groups them
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -319,6 +321,7 @@ class _Recorder:
         self.document: dict[str, Any] | None = None
         self.report_error: str | None = None
         self.deselected = 0
+        self.left_out: list[tuple[CheckSpec, str]] = []
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         for item in session.items:
@@ -326,12 +329,31 @@ class _Recorder:
             contract = _item_contract(item)
             if spec is not None and contract is not None:
                 self.planned[item.nodeid] = (spec, contract)
+        if self.planned:
+            self._say_what_runs()
+
+    def _say_what_runs(self) -> None:
+        """Up front: per contract the suites that run and those that do not; test data nothing reads."""
+        run = _session(self.config)
+        planned = list(self.planned.values())
+        contracts = [c.key for c in run.contracts]
+        names = {c.key: c.name for c in run.contracts}
+        tk = {names[key] for spec, key in planned if spec.suite is Suite.TK and key in names}
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is None:
+            return
+        for line in suite_plan(planned, self.left_out, contracts):
+            reporter.write_line(f"rivta: {line}")
+        for warning in unused_testdata(run.testdata, names.values(), tk):
+            reporter.write_line(f"rivta: warning: {warning}", yellow=True)
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
         """Checks left out with -k/-m make this a partial run (not suites for other contracts)."""
         for item in items:
-            if item_spec(item) is not None and _item_contract(item) is not None:
+            spec, contract = item_spec(item), _item_contract(item)
+            if spec is not None and contract is not None:
                 self.deselected += 1
+                self.left_out.append((spec, contract))
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node: object, ids: list[str]) -> None:

@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 import pytest
 
 from harness.bundled import bundled
+
+HELP_PYTEST = "--help-pytest"
+# The harness's options by what a vendor is setting up; an option not listed lands in "other".
+OPTION_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("producer", ("--producer-url", "--logical-address", "--consumer-hsaid", "--via-ntjp", "--sla-seconds",
+                  "--read-timeout", "--no-verify-hostname", "--no-preflight", "--embedded-fault")),
+    ("contract", ("--contract", "--pattern-anchors")),
+    ("certificates", ("--cert", "--key", "--pkcs12", "--cert-password-env", "--ca-bundle")),
+    ("test data", ("--testdata", "--set", "--declaration")),
+    ("report", ("--report-dir", "--lang", "--mask-personal-ids")),
+    ("load", ()),
+    ("configuration file", ("--rivta-config",)),
+)  # fmt: skip
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -21,7 +35,39 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     run.set_defaults(handler=_run)
 
 
+def _group_of(name: str) -> str:
+    for group, names in OPTION_GROUPS:
+        if name in names or (group == "load" and name.startswith("--load")):
+            return group
+    return "other"
+
+
+def run_help() -> str:
+    """The harness's own options first, grouped; pytest's options are one flag away."""
+    from harness.plugin import RUN_OPTIONS
+
+    parser = argparse.ArgumentParser(
+        prog="rivta-harness run",
+        usage="rivta-harness run [options] [pytest options]",
+        description="Run the conformance suites against a producer and write the self-declaration. "
+        "Without --producer-url the embedded reference producer is used (a test run).",
+        epilog=f"pytest's own options (-k, -n, --junitxml, ...) are accepted too: {HELP_PYTEST} lists them.",
+        add_help=False,
+    )
+    groups: dict[str, Any] = {name: parser.add_argument_group(f"{name} options") for name, _ in OPTION_GROUPS}
+    groups["other"] = parser.add_argument_group("other options")
+    for names, kwargs in RUN_OPTIONS:
+        groups[_group_of(names[0])].add_argument(*names, **kwargs)
+    return parser.format_help()
+
+
 def _run(args: argparse.Namespace) -> int:
+    words = args.pytest_args[: args.pytest_args.index("--")] if "--" in args.pytest_args else args.pytest_args
+    if HELP_PYTEST in words:
+        args.pytest_args = [word if word != HELP_PYTEST else "--help" for word in args.pytest_args]
+    elif "-h" in words or "--help" in words:
+        print(run_help())
+        return 0
     # The CLI has already imported httpx (and with it anyio's pytest plugin), so pytest cannot
     # assertion-rewrite that plugin; the suites do not rely on rewriting, so the warning is noise.
     quiet = ["-W", "ignore::pytest.PytestAssertRewriteWarning"]

@@ -1,0 +1,66 @@
+"""Up front: which suites run per contract, which test data nothing reads, and a help that starts with ours."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE_CONTRACT, REPO
+from harness.cli import main
+from harness.plugin import RUN_OPTIONS
+
+SUITES = str(REPO / "testsuites")
+
+
+def test_start_up_says_which_suites_run_and_which_test_data_is_unused(pytester: pytest.Pytester, corpus: Path) -> None:
+    care = corpus / "contracts/clinicalprocess_healthcond_description/GetCareDocumentation_3.0"
+    testdata = pytester.makefile(
+        ".toml",
+        data='[tk.GetCareDocumentation]\npersonnummer = "191212121212"\n\n'
+        '[tk.GetClinicalNotes]\npersonnummer = "191212121212"\n\n[request.GetVaccinationHistory]\n"a/b" = "c"\n',
+    )
+    result = pytester.runpytest(
+        SUITES, "--collect-only", "-q", "--contract", str(care), "--contract", str(EXAMPLE_CONTRACT),
+        "--testdata", str(testdata), "--set", "patientId/extension=191212121212",
+    )  # fmt: skip
+    out = result.stdout.str()
+    care_line = next(line for line in out.splitlines() if line.startswith("rivta: GetCareDocumentation 3.0"))
+    assert care_line.endswith("generic rules (14 checks); no TK suite available — generic rules only")
+    notes_line = next(line for line in out.splitlines() if line.startswith("rivta: GetClinicalNotes 1.1"))
+    assert "TK suite (13 checks)" in notes_line
+    assert "no TK suite" not in notes_line
+    assert "warning: test data [tk.GetCareDocumentation]" in out
+    assert "no TK suite runs for GetCareDocumentation" in out
+    assert "[request.GetVaccinationHistory]" in out
+    assert "no selected contract is called GetVaccinationHistory" in out
+    assert "[tk.GetClinicalNotes]" not in out
+
+
+def test_deselected_suites_are_named_not_hidden(pytester: pytest.Pytester) -> None:
+    out = pytester.runpytest(SUITES, "--collect-only", "-q", "-k", "sla").stdout.str()
+    line = next(line for line in out.splitlines() if line.startswith("rivta: GetClinicalNotes 1.1"))
+    assert "TK suite not selected (-k/-m)" in line
+    assert "generic rules (1 of 14 checks)" in line
+
+
+def test_run_help_shows_the_harness_options_first_grouped(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--help"]) == 0
+    text = capsys.readouterr().out
+    headings = [line for line in text.splitlines() if line.endswith("options:")]
+    assert headings[:6] == [
+        "producer options:", "contract options:", "certificates options:", "test data options:",
+        "report options:", "configuration file options:",
+    ]  # fmt: skip
+    for names, _ in RUN_OPTIONS:
+        assert names[0] in text, names[0]
+    assert text.index("--producer-url") < text.index("--ca-bundle") < text.index("--report-dir")
+    assert "--junit-prefix" not in text, "pytest's own options are behind --help-pytest"
+    assert "--help-pytest" in text
+
+
+def test_help_pytest_shows_pytests_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[list[str]] = []
+    monkeypatch.setattr("pytest.main", lambda args: seen.append(list(args)) or 0)
+    assert main(["run", "--help-pytest"]) == 0
+    assert seen[0][-1] == "--help"
