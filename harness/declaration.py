@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness import personnummer
 from harness.checks.catalogue import CATALOGUE
 from harness.errors import ConfigError
 from harness.tomlfile import read_toml
@@ -69,6 +70,7 @@ class Declaration:
     capabilities: dict[str, bool] = field(default_factory=dict)
     deviations: tuple[Deviation, ...] = ()
     answers: tuple[DeclaredAnswer, ...] = ()
+    synthetic_identities: frozenset[str] = frozenset()
 
     def answer_for(self, section: str, question: str) -> DeclaredAnswer | None:
         """The vendor's answer to a form question (by section number and words of the question)."""
@@ -97,6 +99,24 @@ def _product(data: dict[str, object], key: str, where: str) -> Product | None:
     if not isinstance(table, dict) or not table.get("name") or not table.get("version"):
         raise ConfigError(f"{where}: [{key}] needs name and version", hint='e.g. name = "Journal X", version = "4.2"')
     return Product(str(table["name"]), str(table["version"]))
+
+
+def _synthetic_identities(data: dict[str, object], where: str) -> frozenset[str]:
+    """``synthetic_identities``: the vendor's own made-up personnummer, not to be warned about as real-looking."""
+    values = data.get("synthetic_identities", [])
+    if not isinstance(values, list):
+        raise ConfigError(f"{where}: synthetic_identities must be a list", hint='e.g. ["199001012388"]')
+    identities = set()
+    for index, value in enumerate(values, start=1):
+        identity = str(value).replace("-", "")
+        if not personnummer.is_valid(identity):
+            raise ConfigError(
+                f"{where}: synthetic_identities entry {index} is not a valid 12-digit personnummer or "
+                "samordningsnummer",
+                hint="write YYYYMMDDNNNC with a correct check digit",
+            )
+        identities.add(identity)
+    return frozenset(identities)
 
 
 def load_declaration(path: Path | None) -> Declaration:
@@ -141,6 +161,7 @@ def load_declaration(path: Path | None) -> Declaration:
         deviations.append(deviation)
     answers = tuple(_answer(entry, index, where) for index, entry in enumerate(data.get("answers", []), start=1))
     return Declaration(
+        synthetic_identities=_synthetic_identities(data, where),
         source=path,
         organisation=_text(organisation, "name", where),
         organisation_number=_text(organisation, "number", where),

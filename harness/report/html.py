@@ -181,7 +181,9 @@ def render_html(
         anchor=anchor,
         checks_by_contract=_checks_by_contract(document, evidence),
         deviations=deviations,
-        undeclared=[row for row in deviations if row["status"] == "undeclared"],
+        undeclared=[
+            row for row in deviations if row["status"] == "undeclared" and row["deviation"]["level"] == "mandatory"
+        ],
         max_shown_kb=MAX_SHOWN_BODY // 1000,
         load_chart=load_chart,
         load_summary=load_summary,

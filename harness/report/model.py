@@ -138,8 +138,8 @@ def _deviations(checks: Sequence[Mapping[str, Any]], declaration: Declaration) -
     found = []
     for check in checks:
         declared = declaration.deviation_for(check["id"])
-        failed_mandatory = check["verdict"] == Verdict.FAILED and check["level"] == Level.MANDATORY.value
-        if failed_mandatory or (declared is not None and check["verdict"] == Verdict.FAILED):
+        # Every "Nej" is a deviation, recommended and optional ones too; only mandatory ones block (run_outcome).
+        if check["verdict"] == Verdict.FAILED:
             found.append(
                 {
                     "check": check["id"],
@@ -203,16 +203,19 @@ def _sjd(checks: Sequence[Mapping[str, Any]], form: Form) -> list[dict[str, Any]
     return sections
 
 
-def _warnings(contracts: Sequence[Contract], results: Sequence[Mapping[str, Any]]) -> list[str]:
+def _warnings(
+    contracts: Sequence[Contract], results: Sequence[Mapping[str, Any]], synthetic: frozenset[str] = frozenset()
+) -> list[str]:
     warnings = [f"{c.key}: {w}" for c in contracts for w in c.warnings]
     real = set()
     for result in results:
         for exchange in result.get("exchanges", []):
             for part in ("request_body", "response_body"):
-                real.update(personnummer.real_looking_identities(exchange[part].get("text", "")))
+                real.update(personnummer.real_looking_identities(exchange[part].get("text", ""), synthetic))
     warnings += [
         f"evidence holds {personnummer.mask(identity)}, a valid personal identity number outside Skatteverket's "
-        "test series (birth numbers 980-999): test data must be synthetic"
+        "test series (birth numbers 980-999): test data must be synthetic; if it is your own synthetic identity, "
+        "list it under synthetic_identities in the declaration"
         for identity in sorted(real)
     ]
     return warnings
@@ -258,7 +261,11 @@ def run_outcome(
     """
     mandatory = [c for c in checks if c["level"] == Level.MANDATORY.value]
     counts = {
-        "undeclared_deviations": sum(1 for d in deviations if d["status"] == "undeclared"),
+        "undeclared_deviations": sum(
+            1
+            for d in deviations
+            if d["status"] == "undeclared" and d.get("level", "mandatory") == Level.MANDATORY.value
+        ),
         "errors": sum(1 for c in checks if c["verdict"] == Verdict.ERROR),
         "mandatory_not_tested": sum(1 for c in mandatory if c["verdict"] == Verdict.NOT_TESTED),
         "mandatory_manual": sum(1 for c in mandatory if c["verdict"] == Verdict.MANUAL),
@@ -420,7 +427,7 @@ def build_document(
         "sjd": _sjd(checks, form),
         "sla": _sla(results, facts.sla_seconds),
         "deviations": deviations,
-        "warnings": _warnings(contracts, results) + list(form.warnings),
+        "warnings": _warnings(contracts, results, declaration.synthetic_identities) + list(form.warnings),
         "totals": totals,
         "outcome": outcome["outcome"].value,
         "outcome_detail": outcome["detail"],

@@ -198,7 +198,13 @@ def submission_problems(document: Mapping[str, Any]) -> list[str]:
     errors = document.get("totals", {}).get("error", 0)
     if errors:
         problems.append(f"{errors} checks could not run (verdict error)")
-    undeclared = sorted({d["check"] for d in document.get("deviations", []) if d.get("status") == "undeclared"})
+    undeclared = sorted(
+        {
+            d["check"]
+            for d in document.get("deviations", [])
+            if d.get("status") == "undeclared" and d.get("level") == "mandatory"
+        }
+    )
     if undeclared:
         problems.append(f"undeclared deviations: {', '.join(undeclared)}")
     return problems

@@ -136,9 +136,16 @@ def test_personal_ids_masked_and_real_looking_ones_flagged(pytester: pytest.Pyte
     assert masked["warnings"] == []
     assert masked["run"]["complete"] is False, "a run narrowed with -k is not a full self-declaration"
     assert masked["run"]["interruption"].startswith("partial run: 31 checks were deselected")
-    flagged = run(pytester, "flagged", "--set", "patientId/extension=191212121212", "-k", "one_soap11_body")
-    assert any("19121212****" in w and "outside Skatteverket's test series" in w for w in flagged["warnings"])
-    assert not any("191212121212" in w for w in flagged["warnings"])
+    flagged = run(pytester, "flagged", "--set", "patientId/extension=198507142381", "-k", "one_soap11_body")
+    assert any("19850714****" in w and "outside Skatteverket's test series" in w for w in flagged["warnings"])
+    assert not any("198507142381" in w for w in flagged["warnings"])
+    tolvan = run(pytester, "tolvan", "--set", "patientId/extension=191212121212", "-k", "one_soap11_body")
+    assert tolvan["warnings"] == [], "Tolvan Tolvansson is a well-known test person"
+    own = pytester.makefile(".toml", own='synthetic_identities = ["19850714-2381"]\n')
+    declared = run(
+        pytester, "own", "--set", "patientId/extension=198507142381", "--declaration", str(own), "-k", "one_soap11_body"
+    )
+    assert declared["warnings"] == [], "the vendor declared it as its own synthetic identity"
 
 
 def test_tampering_is_caught_and_named(pytester: pytest.Pytester, pki, capsys) -> None:

@@ -20,7 +20,10 @@ from harness.testdata import load_testdata
         ("191212129819", True, True),
         ("19121212-9819", True, True),
         ("197803759823", True, True),  # samordningsnummer (day + 60)
-        ("191212121212", True, False),  # real-looking: birth number 121
+        ("191212121212", True, True),  # Tolvan Tolvansson, the well-known test person
+        ("20121212-1212", True, True),  # Lilltolvan
+        ("197010632391", True, True),  # Skatteverket's example samordningsnummer
+        ("198507142381", True, False),  # real-looking: birth number 238
         ("191212121213", False, False),  # wrong check digit
         ("191302301212", False, False),  # 30 February
     ],
@@ -31,9 +34,12 @@ def test_personnummer(identity: str, valid: bool, test_series: bool) -> None:
 
 
 def test_masking_and_real_looking_identities() -> None:
-    text = "<id>191212129819</id><id>191212121212</id><id>123456789012</id>"
-    assert personnummer.mask(text) == "<id>19121212****</id><id>19121212****</id><id>123456789012</id>"
-    assert personnummer.real_looking_identities(text) == ["191212121212"]
+    text = "<id>191212129819</id><id>198507142381</id><id>191212121212</id><id>123456789012</id>"
+    assert personnummer.mask(text) == (
+        "<id>19121212****</id><id>19850714****</id><id>19121212****</id><id>123456789012</id>"
+    )
+    assert personnummer.real_looking_identities(text) == ["198507142381"]
+    assert personnummer.real_looking_identities(text, synthetic={"198507142381"}) == []
 
 
 def test_testdata_layers(tmp_path: Path) -> None:
