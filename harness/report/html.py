@@ -23,6 +23,7 @@ from harness import xmlsafe
 from harness.errors import HarnessError
 from harness.report.i18n import texts
 from harness.report.load import load_chart, load_summary
+from harness.report.messages import localized
 from harness.results import Verdict
 
 MAX_SHOWN_BODY = 200_000
@@ -169,6 +170,7 @@ def render_html(
 ) -> str:
     """The report page in ``lang``; ``print_mode`` opens the evidence of checks that did not pass and drops the script (for the PDF)."""
     template = _environment().get_template("self-declaration.html.j2")
+    document = localized(document, lang)
     deviations = _deviations(document)
     return template.render(
         doc=document,

@@ -113,7 +113,9 @@ def test_failing_report_reads_well_in_a_browser(pytester: pytest.Pytester, tmp_p
         check = page.locator(f'[id="{FAILING}"]')
         expect(check).to_be_in_viewport()
         expect(check.locator(".badge")).to_have_text("✗ Ej uppfyllt")
-        expect(check.locator("ul.findings li").first).to_contain_text("note N-0001 dated 20190314 is outside")
+        expect(check.locator("ul.findings li").first).to_contain_text(
+            "anteckning N-0001 daterad 20190314 ligger utanför"
+        )
 
         request = check.locator(".request pre.body").first
         response = check.locator(".response pre.body").first

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import REPO
+from harness.producer.faults import Fault
 from harness.report.bundle import read_document
+from harness.report.messages import untranslated_words
 
 SUITES = str(REPO / "testsuites")
 
@@ -41,3 +43,36 @@ def test_every_no_answer_is_a_deviation_declared_or_not(pytester: pytest.Pyteste
     )
     (deviation,) = declared["deviations"]
     assert (deviation["status"], deviation["motivation"]) == ("new", "log ids come in 4.3")
+
+
+def _page_texts(page: str) -> list[str]:
+    from lxml import html
+
+    tree = html.fromstring(page)
+    selectors = ("//ul[@class='findings']/li", "//p[@class='message']", "//div[@class='warnings']//li")
+    texts = [element.text_content().strip() for selector in selectors for element in tree.xpath(selector)]
+    texts += [element.text_content() for element in tree.xpath("//div[@class='banner-incomplete']")]
+    return [text for text in texts if text]
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        *(["--embedded-fault", fault.value] for fault in Fault),
+        ["--testdata", "empty.toml", "--declaration", "empty.toml", "-k", "GetClinicalNotes or ping"],
+        ["--set", "patientId/extension=198507142381", "-k", "one_soap11_body"],
+    ],
+    ids=lambda arguments: arguments[1] if arguments[0] == "--embedded-fault" else arguments[0].lstrip("-"),
+)
+def test_swedish_report_has_no_english_findings_messages_or_warnings(
+    pytester: pytest.Pytester, arguments: list[str]
+) -> None:
+    pytester.makefile(".toml", empty="")
+    extra = ["--sla-seconds", "1", "-k", "sla"] if Fault.SLOW.value in arguments else []
+    document = run(pytester, "sv", "--lang", "sv", *arguments, *extra)
+    texts = _page_texts((pytester.path / "sv/self-declaration.html").read_text(encoding="utf-8"))
+    assert texts, "the run produced findings, messages or warnings to check"
+    left = {text: untranslated_words(text) for text in texts if untranslated_words(text)}
+    assert left == {}
+    recorded = {c["message"] for c in document["checks"]} | {f for c in document["checks"] for f in c["findings"]}
+    assert any(text not in recorded | set(document["warnings"]) for text in texts), "the JSON keeps the English"

@@ -15,6 +15,7 @@ from conftest import REPO
 from harness.errors import ReportError
 from harness.report.bundle import read_document, read_evidence
 from harness.report.html import MAX_SHOWN_BODY, anchor, pretty_xml, render_html
+from harness.report.messages import translate
 
 FAILING = ("tk.notes.date-period", "GetClinicalNotes 1.1 (RIVTABP21)")
 
@@ -80,10 +81,12 @@ def test_failing_check_lists_its_findings_and_verdict(bundle: Bundle, page: str)
     document, _ = bundle
     check = next(c for c in document["checks"] if (c["id"], c["contract"]) == FAILING)
     article = check_article(page, *FAILING)
-    assert [li.text_content() for li in article.xpath(".//ul[@class='findings']/li")] == check["findings"]
+    shown = [li.text_content() for li in article.xpath(".//ul[@class='findings']/li")]
+    assert shown == [translate(finding, "sv") for finding in check["findings"]]
+    assert shown[0].startswith("anteckning "), "findings follow the page's language"
     assert "Ej uppfyllt" in article.xpath(".//span[starts-with(@class, 'badge')]")[0].text_content()
     message = article.xpath(".//p[@class='message']")[0].text_content()
-    assert message == "filtering on datePeriod is wrong", "findings are listed once, not repeated in the message"
+    assert message == "filtrering på datePeriod är fel", "findings are listed once, not repeated in the message"
 
 
 def test_summary_shows_outcome_counts_and_undeclared_deviation(page: str) -> None:
@@ -178,7 +181,7 @@ def test_incomplete_run_is_flagged_in_the_header(bundle: Bundle) -> None:
         .text_content()
     )
     assert "Ofullständig körning" in banner
-    assert "interrupted (Ctrl-C)" in banner
+    assert "avbruten (Ctrl-C)" in banner
 
 
 def test_declared_deviation_not_observed_is_listed(bundle: Bundle) -> None:
