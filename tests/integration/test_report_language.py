@@ -76,3 +76,21 @@ def test_swedish_report_has_no_english_findings_messages_or_warnings(
     assert left == {}
     recorded = {c["message"] for c in document["checks"]} | {f for c in document["checks"] for f in c["findings"]}
     assert any(text not in recorded | set(document["warnings"]) for text in texts), "the JSON keeps the English"
+
+
+GCD_FAULTS = (
+    None, "ignores-date-filter", "ignores-care-unit-filter", "ignores-healthcare-provider-filter",
+    "duplicate-record-ids", "broken-continuation", "ignores-source-system-addressing", "hides-unapproved",
+    "mangles-special-characters", "ignores-consumer-blocking", "notfound-as-fault",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("fault", GCD_FAULTS, ids=lambda fault: fault or "conformant")
+def test_swedish_report_of_the_get_care_documentation_suite(pytester: pytest.Pytester, corpus, fault) -> None:
+    contract = corpus / "contracts/clinicalprocess_healthcond_description/GetCareDocumentation_3.0"
+    arguments = ["--contract", str(contract), "--testdata", str(REPO / "fixtures/testdata/GetCareDocumentation-3.toml")]
+    arguments += ["--embedded-fault", fault] if fault else []
+    run(pytester, "sv", "--lang", "sv", *arguments)
+    texts = _page_texts((pytester.path / "sv/self-declaration.html").read_text(encoding="utf-8"))
+    assert texts
+    assert {text: untranslated_words(text) for text in texts if untranslated_words(text)} == {}
