@@ -330,12 +330,13 @@ class _Recorder:
             if spec is not None and contract is not None:
                 self.planned[item.nodeid] = (spec, contract)
         if self.planned:
-            self._say_what_runs()
+            self._say_what_runs(list(self.planned.values()))
 
-    def _say_what_runs(self) -> None:
-        """Up front: per contract the suites that run and those that do not; test data nothing reads."""
+    def _say_what_runs(self, planned: list[tuple[CheckSpec, str]]) -> None:
+        """Up front: per contract the suites that run and those that do not; test data nothing reads.
+        Under pytest-xdist only the workers collect, so the controller says it with the verdicts instead."""
+        self.plan_said = True
         run = _session(self.config)
-        planned = list(self.planned.values())
         contracts = [c.key for c in run.contracts]
         names = {c.key: c.name for c in run.contracts}
         tk = {names[key] for spec, key in planned if spec.suite is Suite.TK and key in names}
@@ -436,6 +437,8 @@ class _Recorder:
         for result in results:
             counts[result["verdict"]] = counts.get(result["verdict"], 0) + 1
         terminalreporter.section("RIVTA verdicts")
+        if not getattr(self, "plan_said", False):
+            self._say_what_runs([(spec_of(r), r["contract"]) for r in results])
         # Worded as pytest words its own summary line ("2 errors"), which counts the same categories.
         terminalreporter.write_line(
             ", ".join(

@@ -66,3 +66,11 @@ def test_help_pytest_shows_pytests_options(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr("pytest.main", lambda args: seen.append(list(args)) or 0)
     assert main(["run", "--help-pytest"]) == 0
     assert seen[0][-1] == "--help"
+
+
+def test_under_xdist_the_plan_comes_with_the_verdicts(pytester: pytest.Pytester) -> None:
+    out = pytester.runpytest(SUITES, "-n", "2", "-k", "sla or 1_1_1").stdout.str()
+    section = out.split("RIVTA verdicts")[1]
+    assert re.search(
+        r"rivta: GetClinicalNotes 1\.1 \(RIVTABP21\): generic rules \(1 check\), TK suite \(1 check\)", section
+    )
