@@ -237,6 +237,7 @@ def require_chain_check(
     if ca_bundle or _check_signature(report_dir, Verification()) is None:
         return
     text = "signature intact, but the signer was not checked against any trusted CA (give --ca-bundle)"
+    result.facts = [fact for fact in result.facts if "chain not checked" not in fact]  # said once, below
     if no_chain_check:
         result.facts.append(f"{text}; --no-chain-check given")
     else:
