@@ -92,7 +92,6 @@ _OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
     (("--no-preflight",), {"action": "store_false", "dest": "preflight", "default": None, "help": "skip the setup test (certificates, trust, reachability) before the checks"}),
     (("--rivta-config",), {"metavar": "TOML", "help": "read the options above from a TOML file (secrets only via env vars)"}),
 )  # fmt: skip
-RUN_OPTIONS = _OPTIONS  # for `rivta-harness run --help`, which groups them
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ HELP_PYTEST = "--help-pytest"
 OPTION_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("producer", ("--producer-url", "--logical-address", "--consumer-hsaid", "--via-ntjp", "--sla-seconds",
                   "--read-timeout", "--no-verify-hostname", "--no-preflight", "--embedded-fault")),
-    ("contract", ("--contract", "--pattern-anchors")),
+    ("contract", ("--contract", "--pattern-anchors", "--soapui-project")),
     ("certificates", ("--cert", "--key", "--pkcs12", "--cert-password-env", "--ca-bundle")),
     ("test data", ("--testdata", "--set", "--declaration")),
     ("report", ("--report-dir", "--lang", "--mask-personal-ids")),
@@ -42,10 +43,34 @@ def _group_of(name: str) -> str:
     return "other"
 
 
+class _OptionRecorder:
+    """Stands in for pytest's parser: records what the harness's plugins add, nothing else."""
+
+    def __init__(self) -> None:
+        self.options: list[tuple[tuple[str, ...], dict[str, Any]]] = []
+
+    def getgroup(self, *_: Any, **__: Any) -> _OptionRecorder:
+        return self
+
+    def addoption(self, *names: str, **kwargs: Any) -> None:
+        self.options.append((names, kwargs))
+
+    def addini(self, *_: Any, **__: Any) -> None:
+        pass
+
+
+def harness_options() -> list[tuple[tuple[str, ...], dict[str, Any]]]:
+    """The options the harness's pytest plugins add (the plugin and the plugins it loads), in order."""
+    from harness import plugin
+
+    recorder = _OptionRecorder()
+    for module in (plugin, *(importlib.import_module(name) for name in plugin.pytest_plugins)):
+        module.pytest_addoption(recorder)
+    return recorder.options
+
+
 def run_help() -> str:
     """The harness's own options first, grouped; pytest's options are one flag away."""
-    from harness.plugin import RUN_OPTIONS
-
     parser = argparse.ArgumentParser(
         prog="rivta-harness run",
         usage="rivta-harness run [options] [pytest options]",
@@ -56,7 +81,7 @@ def run_help() -> str:
     )
     groups: dict[str, Any] = {name: parser.add_argument_group(f"{name} options") for name, _ in OPTION_GROUPS}
     groups["other"] = parser.add_argument_group("other options")
-    for names, kwargs in RUN_OPTIONS:
+    for names, kwargs in harness_options():
         groups[_group_of(names[0])].add_argument(*names, **kwargs)
     return parser.format_help()
 

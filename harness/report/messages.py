@@ -223,6 +223,7 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         r"Content-Type anger \g<a> men XML-prologen anger \g<b>",
     ),
     (r"there is no single response element to validate", "det finns inget enskilt svarselement att validera"),
+    (r"there is no single response element", "det finns inget enskilt svarselement"),
     (
         rf"the answer uses namespace {_V}; contract (?P<c>.+?) requires ",
         r"svaret använder namnrymden \g<v>; kontraktet \g<c> kräver ",
@@ -259,12 +260,42 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (r"the fault names an internal host \(", "felet namnger en intern värd ("),
     (r"the fault carries no log id", "felet saknar logg-id"),
     # findings of the generic and TK suites
-    (r"a call without a client certificate was not refused", "ett anrop utan klientcertifikat nekades inte"),
-    (
-        r"a call with a certificate from an unrelated CA was not refused",
-        "ett anrop med ett certifikat från en orelaterad CA nekades inte",
-    ),
+    (r"\ba call (?P<w>.+?) was not refused \(", r"ett anrop \g<w> nekades inte ("),
+    (r"(?<=anrop )without a client certificate", "utan klientcertifikat"),
+    (r"(?<=anrop )with a certificate from an unrelated CA", "med ett certifikat från en orelaterad CA"),
+    (r"(?<=anrop )with an expired certificate", "med ett utgånget certifikat"),
+    (r"(?<=anrop )with a certificate without clientAuth", "med ett certifikat utan clientAuth"),
     (r", answered\)", ", besvarat)"),
+    (
+        r"a normal answer \(HTTP (?P<s>\d+)\), not a fault or HTTP error",
+        r"ett normalt svar (HTTP \g<s>), inte ett fel eller HTTP-fel",
+    ),
+    (r", a normal answer\)", ", ett normalt svar)"),
+    (r"refused in the TLS handshake \(", "nekades i TLS-handskakningen ("),
+    (r"connection closed without an answer \(", "anslutningen stängdes utan svar ("),
+    (r"refused with HTTP (?P<s>\d+)", r"nekades med HTTP \g<s>"),
+    (
+        rf"faultcode {_V} for a request the consumer got wrong; expected soap:(?P<c>\w+)",
+        r"faultcode \g<v> för en begäran som konsumenten gjorde fel; soap:\g<c> förväntades",
+    ),
+    (
+        rf"faultcode {_V} for a request the producer failed to handle; expected soap:(?P<c>\w+)",
+        r"faultcode \g<v> för en begäran som producenten inte kunde hantera; soap:\g<c> förväntades",
+    ),
+    (
+        r"the fault's only log id is our own (?P<h>\S+) echoed back",
+        r"felets enda logg-id är vårt eget \g<h>, skickat tillbaka",
+    ),
+    (r"the NTjP platform answered instead of the producer, ", "NTjP-plattformen svarade i stället för producenten, "),
+    (
+        r"with --via-ntjp the platform routes on the header and answers VP003",
+        "med --via-ntjp styr plattformen på huvudet och svarar VP003",
+    ),
+    (r"the contract's WSDL gives this operation no soapAction", "kontraktets WSDL ger operationen ingen soapAction"),
+    (
+        r"the producer does not check the SOAPAction of the operation",
+        "producenten kontrollerar inte operationens SOAPAction",
+    ),
     (
         r"HTTP (?P<a>\d+) with the extension element, (?P<b>\S+) without",
         r"HTTP \g<a> med utökningselementet, \g<b> utan",
@@ -562,6 +593,10 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bvalid request with our function certificate", "giltig begäran med vårt funktionscertifikat"),
     (r"\binvalid request: ", "ogiltig begäran: "),
     (r"\bvalid request\b", "giltig begäran"),
+    (r"giltig begäran with SOAPAction ", "giltig begäran med SOAPAction "),
+    (r"giltig begäran addressed to ", "giltig begäran adresserad till "),
+    (r"records of patient (?P<p>\S+), no filter", r"poster för patient \g<p>, utan filter"),
+    (r"giltig begäran with no SOAPAction header", "giltig begäran utan SOAPAction-huvud"),
     (r"mandatory element (?P<e>\S+) removed", r"obligatoriskt element \g<e> borttaget"),
     (rf"(?P<p>\S+) set to {_V}, which its type forbids", r"\g<p> satt till \g<v>, vilket dess typ förbjuder"),
     (r"unknown element (?P<e>\S+) at the extension point", r"okänt element \g<e> vid utökningspunkten"),

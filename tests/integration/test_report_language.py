@@ -81,7 +81,8 @@ def test_swedish_report_has_no_english_findings_messages_or_warnings(
 GCD_FAULTS = (
     None, "ignores-date-filter", "ignores-care-unit-filter", "ignores-healthcare-provider-filter",
     "duplicate-record-ids", "broken-continuation", "ignores-source-system-addressing", "hides-unapproved",
-    "mangles-special-characters", "ignores-consumer-blocking", "notfound-as-fault",
+    "mangles-special-characters", "ignores-consumer-blocking", "notfound-as-fault", "ignores-patient-filter",
+    "consumer-dependent-answer", "flags-all-unapproved",
 )  # fmt: skip
 
 

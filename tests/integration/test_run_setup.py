@@ -142,7 +142,8 @@ def test_the_password_is_never_echoed(producer, pki, vendor_p12: Path, tmp_path:
     env = {"CERT_PASSWORD": PASSWORD}
     tls = ["--pkcs12", str(vendor_p12), "--ca-bundle", str(pki.ca_bundle)]
     url = producer.url.replace("127.0.0.1", "localhost")
-    doctor = ["doctor", "--producer-url", url, *tls]
+    doctor = ["doctor", "--producer-url", url, *tls, "--contract", str(EXAMPLE_CONTRACT)]
+    doctor += ["--logical-address", producer.logical_address]
     sign = ["report", "sign", "reports", "--pkcs12", str(vendor_p12), "--allow-incomplete"]
     runs: list[subprocess.CompletedProcess[str]] = []
     if mistake == "password as the variable name":

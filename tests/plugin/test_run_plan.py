@@ -9,7 +9,7 @@ import pytest
 
 from conftest import EXAMPLE_CONTRACT, REPO
 from harness.cli import main
-from harness.plugin import RUN_OPTIONS
+from harness.cli.run_cmd import harness_options
 
 SUITES = str(REPO / "testsuites")
 
@@ -54,7 +54,7 @@ def test_run_help_shows_the_harness_options_first_grouped(capsys: pytest.Capture
         "producer options:", "contract options:", "certificates options:", "test data options:",
         "report options:", "configuration file options:",
     ]  # fmt: skip
-    for names, _ in RUN_OPTIONS:
+    for names, _ in harness_options():
         assert names[0] in text, names[0]
     assert text.index("--producer-url") < text.index("--ca-bundle") < text.index("--report-dir")
     assert "--junit-prefix" not in text, "pytest's own options are behind --help-pytest"

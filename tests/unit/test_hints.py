@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from harness.cli import build_parser
-from harness.plugin import RUN_OPTIONS
+from harness.cli.run_cmd import harness_options
 from harness.report.pdf import HEADLESS_FLAGS
 
 HARNESS = Path(__file__).resolve().parents[2] / "harness"
@@ -26,7 +26,7 @@ def _options(parser: argparse.ArgumentParser) -> set[str]:
 
 def test_every_option_the_harness_mentions_exists() -> None:
     pytest_own = {"--help-pytest", "--junitxml"}  # named in `run --help` as pytest's
-    known = _options(build_parser()) | {name for names, _ in RUN_OPTIONS for name in names} | pytest_own
+    known = _options(build_parser()) | {name for names, _ in harness_options() for name in names} | pytest_own
     # Swedish compounds (--testdata-fil) and the load group's prefix are words, not options.
     mentioned = {
         option
