@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+from importlib import metadata
 from typing import Any
 
 import pytest
@@ -14,12 +15,13 @@ HELP_PYTEST = "--help-pytest"
 # The harness's options by what a vendor is setting up; an option not listed lands in "other".
 OPTION_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("producer", ("--producer-url", "--logical-address", "--consumer-hsaid", "--via-ntjp", "--sla-seconds",
-                  "--read-timeout", "--no-verify-hostname", "--no-preflight", "--embedded-fault")),
-    ("contract", ("--contract", "--pattern-anchors", "--soapui-project")),
+                  "--read-timeout", "--no-verify-hostname", "--no-preflight", "--embedded-fault", "--embedded-latency")),
+    ("contract", ("--contract", "--pattern-anchors", "--soapui-project", "--schematron")),
     ("certificates", ("--cert", "--key", "--pkcs12", "--cert-password-env", "--ca-bundle")),
     ("test data", ("--testdata", "--set", "--declaration")),
     ("report", ("--report-dir", "--lang", "--mask-personal-ids")),
     ("load", ()),
+    ("EI (engagement index)", ()),
     ("configuration file", ("--rivta-config",)),
 )  # fmt: skip
 
@@ -36,11 +38,14 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     run.set_defaults(handler=_run)
 
 
+_GROUP_PREFIXES = {"--load": "load", "--ei-": "EI (engagement index)"}
+
+
 def _group_of(name: str) -> str:
     for group, names in OPTION_GROUPS:
-        if name in names or (group == "load" and name.startswith("--load")):
+        if name in names:
             return group
-    return "other"
+    return next((group for prefix, group in _GROUP_PREFIXES.items() if name.startswith(prefix)), "other")
 
 
 class _OptionRecorder:
@@ -60,12 +65,14 @@ class _OptionRecorder:
 
 
 def harness_options() -> list[tuple[tuple[str, ...], dict[str, Any]]]:
-    """The options the harness's pytest plugins add (the plugin and the plugins it loads), in order."""
-    from harness import plugin
-
+    """The options the harness's pytest plugins add (its pytest11 entry points and the plugins they load)."""
     recorder = _OptionRecorder()
-    for module in (plugin, *(importlib.import_module(name) for name in plugin.pytest_plugins)):
-        module.pytest_addoption(recorder)
+    for entry in sorted(metadata.entry_points(group="pytest11"), key=lambda e: e.value != "harness.plugin"):
+        if not entry.value.startswith("harness."):
+            continue
+        module = importlib.import_module(entry.value)
+        for plugin in (module, *(importlib.import_module(name) for name in getattr(module, "pytest_plugins", ()))):
+            plugin.pytest_addoption(recorder)
     return recorder.options
 
 

@@ -565,6 +565,55 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (r"TF 5\.18 first part", "TF 5.18 första delen"),
     (r"TF 5\.18 part ", "TF 5.18 del "),
     (r"TF 2\.1 answer", "TF 2.1 svar"),
+    # the TF 6.x load profiles (harness.load)
+    (r"load profiles run only on request \(", "lastprofilerna körs bara på begäran ("),
+    (
+        r"; run them with `rivta-harness load run` \(same options\) or add --load",
+        "; kör dem med `rivta-harness load run` (samma flaggor) eller lägg till --load",
+    ),
+    (r"--load-profile (?P<p>\S+) leaves (?P<n>\S+) out", r"--load-profile \g<p> utelämnar \g<n>"),
+    (
+        r"the load profiles need at least two patients to tell answers apart: ",
+        "lastprofilerna behöver minst två patienter för att skilja svaren åt: ",
+    ),
+    (
+        r" \(a list of patient ids for (?P<p>\S+)\), or patientId1 and patientId2 of the TK case ",
+        r" (en lista med patient-id för \g<p>), eller patientId1 och patientId2 i TK-fallet ",
+    ),
+    (r"(?P<u>\d+) → (?P<e>\d+) users over (?P<s>\S+) s", r"\g<u> → \g<e> användare under \g<s> s"),
+    (
+        r"(?P<u>\d+) users ± (?P<v>\S+) every (?P<i>\S+) s for (?P<s>\S+) s",
+        r"\g<u> användare ± \g<v> var \g<i>:e s i \g<s> s",
+    ),
+    (r"(?P<u>\d+) users for (?P<s>\S+) s", r"\g<u> användare i \g<s> s"),
+    (r"think time (?P<t>\S+) ms", r"betänketid \g<t> ms"),
+    (r"; scaled ×(?P<x>\S+), not the TK profile", r"; skalad ×\g<x>, inte TK-profilen"),
+    (r": (?P<n>\d+) problem\(s\) under ", r": \g<n> problem under "),
+    (
+        r"mixed data: (?P<n>\d+) answers carried another patient's values",
+        r"blandade data: \g<n> svar innehöll en annan patients värden",
+    ),
+    (
+        r"mixed data: (?P<n>\d+) answers differ from the answer the same request gets alone",
+        r"blandade data: \g<n> svar skiljer sig från svaret samma begäran får ensam",
+    ),
+    (r"(?P<n>\d+) of (?P<m>\d+) calls failed: ", r"\g<n> av \g<m> anrop misslyckades: "),
+    (
+        r"(?P<n>\d+) calls took longer than the SLA of (?P<s>\S+) s \(max (?P<x>\S+) ms\)",
+        r"\g<n> anrop tog längre tid än SLA-gränsen \g<s> s (max \g<x> ms)",
+    ),
+    (
+        r"after (?P<u>\d+) users no valid answer to a plain TF 1\.1\.1 call came within (?P<s>\S+) s",
+        r"efter \g<u> användare kom inget giltigt svar på ett enkelt TF 1.1.1-anrop inom \g<s> s",
+    ),
+    (r" \(e\.g\. the call for patient (?P<p>\S+) after ", r" (t.ex. anropet för patient \g<p> efter "),
+    (r" \(e\.g\. the call after ", " (t.ex. anropet efter "),
+    (r"\ban answer for (?P<w>patient \S+|the request) \(", r"ett svar för \g<w> ("),
+    (r"\banswer for (?P<w>patient \S+|the request) \(", r"svar för \g<w> ("),
+    (r"\) is not XML", ") är inte XML"),
+    (r"\) has no response element", ") saknar svarselement"),
+    (r"\) vs alone: ", ") mot ensam: "),
+    (r"för the request", "för begäran"),
     # what the harness saw in an answer (harness.xmlsafe, harness.transport)
     (r"\bresponse to ", "svar på "),
     (r": contains a DOCTYPE/entity declaration", ": innehåller en DOCTYPE-/entitetsdeklaration"),
