@@ -49,6 +49,10 @@ _SUITE_KEYS = {
 }
 
 
+# The cases of Inera's TK suites whose data names several patients for calls in parallel.
+_LOAD_CASES = ("6.1 Loadtest", "6.2 Recovery")
+
+
 def _suite_request_values(globaldata: Mapping[str, str], known: set[str]) -> dict[str, str]:
     """The generic checks' request values from a TK suite's globaldata (patient and id type)."""
     values = {}
@@ -233,14 +237,21 @@ class Rivta:
         )
 
     def variants(self) -> list[tuple[str, str]]:
-        """(path, value) pairs of distinct request values from the test data that fit this contract."""
+        """(path, value) pairs of distinct request values from the test data that fit this contract.
+
+        ``[variants]`` first; else, from a TK suite's data.xml, the patients of its load cases
+        (``6.1 Loadtest`` / ``6.2 Recovery`` patientId1 and patientId2) and its global patient.
+        """
         known = {p.path for p in self._builder.value_paths(self.contract.operation.request_element)}
-        return [
-            (path, value)
-            for path, values in self.session.testdata.variants.items()
-            if path in known
-            for value in values
-        ]
+        testdata = self.session.testdata
+        found = [(path, value) for path, values in testdata.variants.items() if path in known for value in values]
+        suite = testdata.suite(self.contract.name)
+        path = next((p for p in _SUITE_KEYS["patientId"] if p in known), None)
+        if found or suite is None or path is None:
+            return found
+        patients = [suite.value(case, key) for case in _LOAD_CASES for key in ("patientId1", "patientId2")]
+        patients.append(suite.globaldata.get("patientId"))
+        return [(path, value) for value in dict.fromkeys(p.strip() for p in patients if p and p.strip())]
 
     def error_calls(self) -> tuple[list[Exchange], list[Exchange], list[str]]:
         """The invalid-request and missing-header calls (shared by the error-handling checks)."""

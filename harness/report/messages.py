@@ -359,6 +359,12 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ),
     (r"\(with Inera's data\.xml: ", "(med Ineras data.xml: "),
     (
+        r"the (?P<n>\d+) distinct requests of the test data get identical answers when asked one at a time "
+        r"\(e\.g\. no records for any of them\), so mixed data could not show",
+        r"testdatans \g<n> olika begäranden får identiska svar när de ställs en i taget (t.ex. inga poster för "
+        r"någon av dem), så blandade data kunde inte visa sig",
+    ),
+    (
         r"(?P<n>\d+) concurrent calls with (?P<m>\d+) distinct requests get mixed answers",
         r"\g<n> samtidiga anrop med \g<m> olika begäranden får blandade svar",
     ),

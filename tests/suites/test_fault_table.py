@@ -52,7 +52,6 @@ EXPECTED_FAILURES: dict[Fault, set[str]] = {
         "tk.notes.personnummer",
         "tk.notes.samordningsnummer",
         "tk.notes.unknown-patient",
-        "rivta.concurrency",
     },
     Fault.CONSUMER_DEPENDENT: {"tk.notes.consumer-independent"},
     Fault.FLAGS_ALL_UNAPPROVED: {"tk.notes.approved-true"},

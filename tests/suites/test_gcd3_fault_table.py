@@ -91,3 +91,18 @@ def test_data_says_run_it_the_declaration_can_say_not_offered(pytester: pytest.P
     declaration = pytester.makefile(".toml", no="[capabilities]\nconsumer_blocking = false\n")
     declared = verdicts(pytester, *common, "--declaration", str(declaration))
     assert declared == {"tk.gcd3.7.1": "not applicable", "tk.gcd3.7.2": "not applicable", "tk.gcd3.5.18": "passed"}
+
+
+@pytest.mark.corpus
+def test_concurrency_takes_the_load_cases_patients_from_data_xml(pytester: pytest.Pytester, corpus) -> None:
+    """Without [variants], rivta.concurrency asks for data.xml's 6.1 Loadtest patients, and judges only what can show."""
+    data = (REPO / "fixtures/testdata/GetCareDocumentation-3.toml").read_text(encoding="utf-8")
+    data = data.replace('[variants]\n"patientId/extension" = ["191212129819", "195004279807", "197803759823"]\n', "")
+    assert "[variants]" not in data
+    plain = pytester.makefile(".toml", plain=data)
+    common = [SUITES, "-p", "no:cacheprovider", "--contract", f"{corpus / RELEASE}::GetCareDocumentation", "-k", "concurrent"]  # fmt: skip
+    assert verdicts(pytester, *common, "--testdata", str(plain)) == {"rivta.concurrency": "passed"}
+    mixed = verdicts(pytester, *common, "--testdata", str(plain), "--embedded-fault", "concurrency-bug")
+    assert mixed == {"rivta.concurrency": "failed"}
+    inera = corpus / RELEASE / "test-suite/GetCareDocumentation/data.xml"
+    assert verdicts(pytester, *common, "--testdata", str(inera)) == {"rivta.concurrency": "not tested"}
