@@ -187,19 +187,8 @@ class Rivta:
 
     def call_concurrently(self, payloads: Sequence[etree._Element], *, label: str) -> list[Exchange]:
         """Every payload sent at once, each on its own thread (shared keep-alive pool)."""
-        client = self.session.start()
-        bodies = [etree.tostring(payload) for payload in payloads]
-
-        def one(index: int) -> Exchange:
-            return client.call(
-                self.contract,
-                etree.fromstring(bodies[index]),
-                logical_address=self.session.logical_address,
-                label=f"{label} #{index + 1}",
-            )
-
-        with concurrent.futures.ThreadPoolExecutor(max_workers=len(bodies)) as pool:
-            exchanges = list(pool.map(one, range(len(bodies))))
+        calls = [(payload, f"{label} #{index + 1}", {}) for index, payload in enumerate(payloads)]
+        exchanges = self._send_together(calls, width=len(calls))
         self.record(*exchanges)
         return exchanges
 
@@ -207,16 +196,24 @@ class Rivta:
         """Independent calls (payload, label, call options) in flight together over the shared pool, in order."""
         if len(calls) <= 1:
             return [self.call(payload, label=label, **options) for payload, label, options in calls]
-        with concurrent.futures.ThreadPoolExecutor(max_workers=min(len(calls), PARALLEL_CALLS)) as pool:
-            futures = [pool.submit(self._send, payload, label, options) for payload, label, options in calls]
-            exchanges = [future.result() for future in futures]
+        exchanges = self._send_together(calls, width=PARALLEL_CALLS)
         self.record(*exchanges)
         return exchanges
 
     def warm(self, calls: Sequence[tuple[etree._Element, str, Mapping[str, Any]]]) -> None:
         """Fetch shared answers (payload, label, options) together now, so the checks that judge them wait less."""
-        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(len(calls), PARALLEL_CALLS))) as pool:
-            list(pool.map(lambda call: self._send(call[0], call[1], {**call[2], "shared": True}), calls))
+        self._send_together(
+            [(p, label, {**options, "shared": True}) for p, label, options in calls], width=PARALLEL_CALLS
+        )
+
+    def _send_together(
+        self, calls: Sequence[tuple[etree._Element, str, Mapping[str, Any]]], *, width: int
+    ) -> list[Exchange]:
+        """Calls in flight together, in order; each thread sends its own copy of the payload (lxml trees are
+        not to be shared across threads)."""
+        bodies = [(etree.tostring(payload), label, options) for payload, label, options in calls]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(len(bodies), width))) as pool:
+            return list(pool.map(lambda body: self._send(etree.fromstring(body[0]), body[1], body[2]), bodies))
 
     def _send(self, payload: etree._Element, label: str, options: Mapping[str, Any]) -> Exchange:
         address = options.get("logical_address", self.session.logical_address)
@@ -267,8 +264,7 @@ class Rivta:
         calls = [(variant.payload, f"invalid request: {variant.description}", {}) for variant in variants]
         if not self.session.options.via_ntjp:  # via NTjP the platform, not the producer, answers this call
             calls.append((self.request(), "request without routing header", {"logical_address": None}))
-        with concurrent.futures.ThreadPoolExecutor(max_workers=min(len(calls), PARALLEL_CALLS)) as pool:
-            exchanges = list(pool.map(lambda call: self._send(*call), calls))
+        exchanges = self._send_together(calls, width=PARALLEL_CALLS)
         self.session.log_calls(*exchanges)
         return exchanges[: len(variants)], exchanges[len(variants) :], notes
 

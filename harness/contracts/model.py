@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -12,6 +13,8 @@ from harness.contracts.defects import ContractWarning
 from harness.contracts.package import SourceFile
 from harness.contracts.schema import ContractSchema, Finding
 from harness.namespaces import LOGICAL_ADDRESS, WSA_TO, split_clark
+
+_DOMAIN_RELEASE = re.compile(r"_(\d+\.\d+(?:\.\d+)?(?:_RC\d+)?)$")
 
 
 class Profile(StrEnum):
@@ -85,6 +88,12 @@ class Contract:
     def operation(self) -> Operation:
         """The contract's operation (RIVTA allows one per port type)."""
         return self.operations[0]
+
+    @property
+    def domain_release(self) -> str | None:
+        """The domain release the package came from (``3.0.5`` of ``..._description_3.0.5[.zip]``), if named so."""
+        found = _DOMAIN_RELEASE.search(self.package.name.removesuffix(".zip"))
+        return found.group(1) if found else None
 
     @property
     def request_name(self) -> str:

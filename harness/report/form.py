@@ -131,7 +131,7 @@ class _Answerer:
             ran = [c for c in tk if c["verdict"] in (Verdict.PASSED, Verdict.FAILED, Verdict.MANUAL)]
             return {"answer": "yes" if ran else "no", "value": f"{len(ran)} of {len(tk)} TK cases ran", "checks": []}
         if "domänversion" in text:
-            release = _domain_release(self.contract)
+            release = self.contract.domain_release
             return {"answer": "text", "value": release, "checks": []} if release else None
         if "icke förväntat resultat" in text:
             failed = [c for c in tk if c["verdict"] == Verdict.FAILED]
@@ -178,9 +178,3 @@ def _from_checks(checks: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 
 def _links(checks: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return [{"id": c["id"], "verdict": c["verdict"], "evidence": c["evidence"]} for c in checks]
-
-
-def _domain_release(contract: Contract) -> str | None:
-    name = contract.package.name.removesuffix(".zip")
-    version = name.rsplit("_", 1)[-1]
-    return version if version[:1].isdigit() else None

@@ -55,7 +55,6 @@ SJD_SECTIONS = (
     ("2.5.3", "Obehörig åtkomst", "Unauthorised access"),
     ("2.7", "Övrigt", "Other"),
 )
-_DOMAIN_RELEASE = re.compile(r"_(\d+\.\d+(?:\.\d+)?(?:_RC\d+)?)$")
 _SERIAL_NUMBER = re.compile(r"(?:serialNumber|2\.5\.4\.5)=([^,]+)")
 
 
@@ -79,13 +78,12 @@ class RunFacts:
 
 
 def _contract_entry(contract: Contract) -> dict[str, Any]:
-    release = _DOMAIN_RELEASE.search(contract.package.name.removesuffix(".zip"))
     return {
         "key": contract.key,
         "name": contract.name,
         "version": contract.version,
         "domain": contract.domain,
-        "domain_release": release.group(1) if release else None,
+        "domain_release": contract.domain_release,
         "profile": contract.profile.value,
         "wsdl_namespace": contract.wsdl_namespace,
         "responder_namespace": contract.responder_namespace,

@@ -123,7 +123,12 @@ class CaseRunner:
                 Outcome(Status.NOT_TESTED, case.name, f"{LOAD_TEST_REASON} ({', '.join(case.load_tests)})")
             )
             return result
-        scope = Scope(
+        self._steps(self._scope(suite, case), case, result, depth=0)
+        return result
+
+    def _scope(self, suite: TestSuite, case: TestCase) -> Scope:
+        """A fresh property scope for one run of ``case`` (also for a case another one calls)."""
+        return Scope(
             project=self.project,
             suite=suite,
             case=case,
@@ -132,8 +137,6 @@ class CaseRunner:
             case_properties=dict(case.properties),
             context=dict(self.defaults),
         )
-        self._steps(scope, case, result, depth=0)
-        return result
 
     def _steps(self, scope: Scope, case: TestCase, result: CaseResult, *, depth: int) -> None:
         pending: dict[str, list[tuple[str, str]]] = {}
@@ -249,15 +252,7 @@ class CaseRunner:
         if depth >= _MAX_CALL_DEPTH:
             raise SoapUIError(f"{where}: test cases call each other more than {_MAX_CALL_DEPTH} deep")
         suite, case = found
-        inner = Scope(
-            project=self.project,
-            suite=suite,
-            case=case,
-            project_properties=self.project_properties,
-            suite_properties=dict(suite.properties),
-            case_properties=dict(case.properties),
-            context=dict(self.defaults),
-        )
+        inner = self._scope(suite, case)
         before = len(result.outcomes)
         self._steps(inner, case, result, depth=depth + 1)
         return any(o.status is not Status.PASSED for o in result.outcomes[before:])
