@@ -46,6 +46,15 @@ class Fault(StrEnum):
     FLAGS_ALL_UNAPPROVED = "flags-all-unapproved"
     IGNORES_SOAP_ACTION = "ignores-soap-action"
     ACCEPTS_EXPIRED_CLIENT_CERTIFICATE = "accepts-expired-client-certificate"
+    OMITS_ACCOUNTABLE_CARE_UNIT = "omits-accountable-care-unit"
+    IMPOSSIBLE_BLOCK_COMPARISON_TIME = "impossible-block-comparison-time"
+    DROPS_SIGNATURES = "drops-signatures"
+    SIGNS_EVERYTHING = "signs-everything"
+    DROPS_DISSENTING_OPINIONS = "drops-dissenting-opinions"
+    UPPER_CASE_NOTE_CODES = "upper-case-note-codes"
+    XHTML_FOR_DOCBOOK = "xhtml-for-docbook"
+    LINKS_INSTEAD_OF_EMBEDDING = "links-instead-of-embedding"
+    RELATIVE_MULTIMEDIA_REFERENCES = "relative-multimedia-references"
 
     @property
     def rule(self) -> str:
@@ -93,6 +102,19 @@ _RULES = {
     Fault.FLAGS_ALL_UNAPPROVED: "sends approvedForPatient false on records approved for the patient",
     Fault.IGNORES_SOAP_ACTION: "answers requests whose SOAPAction header is missing or names another operation",
     Fault.ACCEPTS_EXPIRED_CLIENT_CERTIFICATE: "accepts client certificates whose validity has ended (RIVTA BP rule 6)",
+    Fault.OMITS_ACCOUNTABLE_CARE_UNIT: (
+        "leaves accountableCareUnit out of every record (TKB Spärrhantering: needed for blocking and PDL logging)"
+    ),
+    Fault.IMPOSSIBLE_BLOCK_COMPARISON_TIME: (
+        "gives blockComparisonTime the date 31 February: the schema's pattern holds, the calendar does not"
+    ),
+    Fault.DROPS_SIGNATURES: "holds no signature for any record, so it cannot deliver a signed note",
+    Fault.SIGNS_EVERYTHING: "gives unsigned records another record's signature, so it cannot deliver an unsigned note",
+    Fault.DROPS_DISSENTING_OPINIONS: "holds no dissentingOpinion for any record",
+    Fault.UPPER_CASE_NOTE_CODES: "sends clinicalDocumentNoteCode codes in upper case (UTR, ATB, …), not KV Anteckningstyp's",
+    Fault.XHTML_FOR_DOCBOOK: "marks clinicalDocumentNoteText markup with the XHTML namespace instead of DocBook's",
+    Fault.LINKS_INSTEAD_OF_EMBEDDING: "replaces every embedded multimediaEntry/value with a reference (never embeds)",
+    Fault.RELATIVE_MULTIMEDIA_REFERENCES: "gives multimediaEntry/reference as a path without scheme and host",
 }
 
 

@@ -35,6 +35,7 @@ from harness.contracts.model import Profile
 from harness.contracts.sample import MessageBuilder
 from harness.errors import HarnessError
 from harness.namespaces import SOAP11_ENV, SOAP12_ENV, clark, split_clark
+from harness.producer.content import alter_records
 from harness.producer.faults import Fault
 from harness.producer.fixtures import ContractFixture, MatchFilter, Paging, elements_at, values_at
 from harness.producer.httpserver import Request, Response
@@ -188,6 +189,7 @@ class ReferenceProducer:
     ) -> etree._Element:
         response = copy.deepcopy(fixture.response)
         records = [child for child in response if xmlsafe.local_name(child) == fixture.record]
+        alter_records(self.fault, records)
         keep = records
         if fixture.patient is not None and self.fault is not Fault.IGNORES_PATIENT_FILTER:
             keep = _matching(keep, fixture.patient, _requested(request, fixture.patient))

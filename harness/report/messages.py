@@ -365,8 +365,8 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         r"någon av dem), så blandade data kunde inte visa sig",
     ),
     (
-        r"(?P<n>\d+) concurrent calls with (?P<m>\d+) distinct requests get mixed answers",
-        r"\g<n> samtidiga anrop med \g<m> olika begäranden får blandade svar",
+        r"(?P<n>\d+) concurrent calls with (?P<m>\d+) distinct requests do not each get their own valid answer",
+        r"\g<n> samtidiga anrop med \g<m> olika begäranden får inte vart och ett sitt eget giltiga svar",
     ),
     (r" for (?P<a>\S+) holds data of the request for (?P<b>\S+)", r" för \g<a> innehåller data från begäran för \g<b>"),
     (r"reference call for ", "referensanrop för "),
@@ -399,6 +399,7 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ),
     (r"note (?P<d>\S+) is flagged (?P<v>\w+)", r"anteckning \g<d> är flaggad \g<v>"),
     (r"the test data cannot exercise this rule: ", "testdatan kan inte pröva regeln: "),
+    (r" \(see (?P<k>\[[^\]]+\] \S+) in (?P<w>[^)]+)\)$", r" (se \g<k> i \g<w>)"),
     (r" \(see (?P<w>[^)]+)\)$", r" (se \g<w>)"),
     (r" \(case (?P<c>[^)]+)\)$", r" (fall \g<c>)"),
     (r"TF (?P<t>\S+) control: notes for another patient", r"TF \g<t> kontroll: anteckningar för en annan patient"),

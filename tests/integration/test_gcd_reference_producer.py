@@ -18,6 +18,7 @@ from lxml import etree
 
 from conftest import reference_producer
 from harness.contracts.sample import sample_payload
+from harness.producer.content import CONTENT_FAULTS
 from harness.producer.faults import Fault
 from harness.transport.client import RivtaClient
 
@@ -465,3 +466,16 @@ def test_mangled_characters_leave_docbook_markup_intact(pki, care, client_creden
     assert mangled
     assert all('"' not in t and "😀" not in t and "<" not in t for t in mangled)
     assert all(etree.fromstring(t.encode()) is not None for t in texts if t.startswith("<article"))
+
+
+@pytest.mark.parametrize("fault", sorted(CONTENT_FAULTS), ids=lambda f: f.value)
+def test_content_faults_keep_every_answer_valid(pki, care, client, client_credentials, constraints, fault) -> None:
+    """A content fault changes the records and breaks a TK content rule only: schema and Schematron still pass."""
+    with (
+        reference_producer(pki, [care], fault=fault) as running,
+        RivtaClient(running.url, credentials=client_credentials, ca_bundle=[pki.ca_bundle]) as rivta,
+    ):
+        exchange = call(rivta, care)
+    assert exchange.response_body != call(client, care).response_body
+    assert list(care.schema.model.iter_errors(exchange.envelope.payload)) == []
+    assert constraints.failures(exchange.response_body) == []
