@@ -38,6 +38,8 @@ pytest_plugins = ("harness.soapui.pytest_plugin",)  # Inera's SoapUI projects as
 # and their contract here instead of the ``rivta`` parameter.
 SPEC_KEY = pytest.StashKey[CheckSpec]()
 CONTRACT_KEY = pytest.StashKey[Contract]()
+WORKER_PLANNED_KEY = "rivta_planned"
+"""Key of an xdist worker's output naming its checks: [node id, spec record, contract] each."""
 # Tables other parts of the run add to the report (e.g. the EI mock's link to its own declaration).
 OBSERVATIONS_KEY = pytest.StashKey[list[dict[str, Any]]]()
 # Verdict records other parts of the run add (e.g. the EI mock's answers), each carrying its spec.
@@ -51,6 +53,16 @@ def item_spec(item: pytest.Item) -> CheckSpec | None:
         return stashed
     marker = item.get_closest_marker("rivta_check")
     return None if marker is None else CATALOGUE[marker.args[0]]
+
+
+def planned_checks(items: list[pytest.Item]) -> dict[str, tuple[CheckSpec, str]]:
+    """The collected items that are checks (a spec and a contract), by node id, in collection order."""
+    found = {}
+    for item in items:
+        spec, contract = item_spec(item), _item_contract(item)
+        if spec is not None and contract is not None:
+            found[item.nodeid] = (spec, contract)
+    return found
 
 
 def _item_contract(item: pytest.Item) -> str | None:
@@ -143,6 +155,16 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             failed = preflight(config.stash[OPTIONS_KEY])
             if failed is not None:
                 raise pytest.UsageError(error_block(failed))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """On an xdist worker: name the collected checks for the controller (it receives node ids only)."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        planned = planned_checks(session.items)
+        output[WORKER_PLANNED_KEY] = [
+            [nodeid, spec.to_record(), contract] for nodeid, (spec, contract) in planned.items()
+        ]
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:
@@ -321,13 +343,11 @@ class _Recorder:
         self.report_error: str | None = None
         self.deselected = 0
         self.left_out: list[tuple[CheckSpec, str]] = []
+        self.workers_collected = self.workers_named = 0
+        self.worker_checks: dict[str, tuple[CheckSpec | None, str | None]] = {}
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        for item in session.items:
-            spec = item_spec(item)
-            contract = _item_contract(item)
-            if spec is not None and contract is not None:
-                self.planned[item.nodeid] = (spec, contract)
+        self.planned.update(planned_checks(session.items))
         if self.planned:
             self._say_what_runs(list(self.planned.values()))
 
@@ -357,8 +377,20 @@ class _Recorder:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node: object, ids: list[str]) -> None:
+        """Under xdist the controller sees node ids only; until the workers say which are checks, all may be."""
         for nodeid in ids:
             self.planned.setdefault(nodeid, (None, None))
+        self.workers_collected += 1
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        """A worker that finished names its checks (``planned_checks``), so other tests are never "not run" checks."""
+        named = getattr(node, "workeroutput", {}).get(WORKER_PLANNED_KEY)
+        if named is not None:
+            self.worker_checks.update(
+                {nodeid: (CheckSpec.from_record(spec), contract) for nodeid, spec, contract in named}
+            )
+            self.workers_named += 1
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         record = getattr(report, "rivta", None)
@@ -402,6 +434,10 @@ class _Recorder:
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         """Write the report; the exit status follows its headline outcome (0 only when it stands)."""
+        if self.workers_collected and self.workers_named == self.workers_collected:
+            self.planned = {
+                nodeid: self.worker_checks[nodeid] for nodeid in self.planned if nodeid in self.worker_checks
+            }
         if not self.results and not self.planned:
             return
         interrupted = exitstatus == pytest.ExitCode.INTERRUPTED

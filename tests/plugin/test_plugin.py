@@ -118,6 +118,24 @@ def test_xdist_keeps_each_checks_evidence_its_own(pytester: pytest.Pytester) -> 
     assert int(junit.find("testsuite").get("skipped")) == 5  # manual, not applicable and the three load profiles
 
 
+def test_xdist_run_with_other_tests_counts_only_the_checks(pytester: pytest.Pytester) -> None:
+    """Plain tests beside the suites are no checks: under xdist they are neither planned nor "did not run"."""
+    plain = pytester.makepyfile(test_plain="def test_plain():\n    assert True\n")
+    result = pytester.runpytest_subprocess(SUITES, str(plain), "-n", "2", "--report-dir", "out")
+    assert result.ret == pytest.ExitCode.OK
+    report = json.loads((pytester.path / "out/self-declaration.json").read_text(encoding="utf-8"))
+    assert report["run"]["complete"] is True
+    assert report["totals"]["passed"] == 27
+    assert "test_plain" not in json.dumps(report["checks"])
+
+
+def test_xdist_run_of_plain_tests_writes_no_report(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_plain="def test_plain():\n    assert True\n")
+    result = pytester.runpytest_subprocess("-n", "2", "--report-dir", "out")
+    assert result.ret == pytest.ExitCode.OK
+    assert not (pytester.path / "out").exists()
+
+
 def test_remote_producer_and_via_ntjp(pytester: pytest.Pytester, pki, example_contract, ping_contract) -> None:
     with reference_producer(pki, [example_contract, ping_contract]) as producer:
         common = [
