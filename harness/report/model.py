@@ -318,8 +318,8 @@ def run_outcome(
         parts.append(
             _count(
                 counts["mandatory_manual"],
-                ("manuell kontroll att granska", "manuella kontroller att granska"),
-                ("manual check", "manual checks"),
+                ("obligatorisk manuell kontroll att granska", "obligatoriska manuella kontroller att granska"),
+                ("mandatory manual check", "mandatory manual checks"),
             )
         )
     if outcome is Outcome.CONFORMANT_WITH_DEVIATIONS:

@@ -28,7 +28,7 @@ def run(pytester: pytest.Pytester, out: str, *args: str, plugins: list[object] |
 def test_conformant_run(pytester: pytest.Pytester) -> None:
     document = run(pytester, "ok")
     assert document["outcome"] == "pending review", "TF 1.7 (technical fault) waits for a reviewer"
-    assert document["outcome_detail"]["text"]["en"] == "1 manual check"
+    assert document["outcome_detail"]["text"]["en"] == "1 mandatory manual check"
     # The three TF 6.x load profiles run only with --load.
     assert document["totals"] == {
         "passed": 27, "failed": 0, "error": 0, "not applicable": 1, "not tested": 3, "manual": 1, "total": 32,

@@ -71,7 +71,7 @@ def test_embedded_latency_delays_the_embedded_producer(pytester: pytest.Pytester
 
 def test_exit_status_follows_the_headline_outcome(pytester: pytest.Pytester) -> None:
     whole = pytester.runpytest(SUITES, "-p", "no:cacheprovider")
-    assert "(outcome: pending review (1 manual check))" in whole.stdout.str()
+    assert "(outcome: pending review (1 mandatory manual check))" in whole.stdout.str()
     assert whole.ret == pytest.ExitCode.OK, "only the manual check is open: nothing stands against the producer"
     partial = pytester.runpytest(SUITES, "-p", "no:cacheprovider", "-k", "ping_for_configuration")
     assert "(outcome: incomplete (not every planned check ran; no TK suite for" in partial.stdout.str()

@@ -24,7 +24,7 @@ DECLARED = {"status": "new"}
     [
         ([TK_PASSED, check("passed")], [], True, Outcome.CONFORMANT, ""),
         ([TK_PASSED, check("failed")], [DECLARED], True, Outcome.CONFORMANT_WITH_DEVIATIONS, "1 declared deviation"),
-        ([TK_PASSED, check("manual"), check("manual")], [], True, Outcome.PENDING_REVIEW, "2 manual checks"),
+        ([TK_PASSED, check("manual"), check("manual")], [], True, Outcome.PENDING_REVIEW, "2 mandatory manual checks"),
         ([TK_PASSED, check("manual", level="optional")], [], True, Outcome.CONFORMANT, ""),
         ([check("passed")], [], True, Outcome.GENERIC_RULES_ONLY, f"no TK suite for {CONTRACT} ran"),
         ([check("passed"), check("not tested", suite="tk")], [], True, Outcome.INCOMPLETE,
@@ -63,6 +63,6 @@ def test_the_schema_enumerates_exactly_these_outcomes() -> None:
 
 
 def test_outcome_line() -> None:
-    document = {"outcome": "pending review", "outcome_detail": {"text": {"en": "1 manual check", "sv": "x"}}}
-    assert outcome_line(document) == "pending review (1 manual check)"
+    document = {"outcome": "pending review", "outcome_detail": {"text": {"en": "1 mandatory manual check", "sv": "x"}}}
+    assert outcome_line(document) == "pending review (1 mandatory manual check)"
     assert outcome_line({"outcome": "conformant", "outcome_detail": {"text": {"en": ""}}}) == "conformant"
