@@ -87,18 +87,20 @@ def _xhtml_for_docbook(records: list[etree._Element]) -> None:
             text.text = text.text.replace(DOCBOOK_NAMESPACE, XHTML_NAMESPACE)
 
 
+def _multimedia(records: list[etree._Element], name: str) -> list[etree._Element]:
+    """The ``name`` children of multimediaEntry elements (``value`` and ``reference`` occur elsewhere too)."""
+    return [e for e in _named(records, name) if xmlsafe.local_name(e.getparent()) == "multimediaEntry"]
+
+
 def _link_instead_of_embedding(records: list[etree._Element]) -> None:
-    for number, value in enumerate(_named(records, "value")):
-        if value.getparent() is None or xmlsafe.local_name(value.getparent()) != "multimediaEntry":
-            continue
+    for number, value in enumerate(_multimedia(records, "value"), start=1):
         value.tag = etree.QName(xmlsafe.namespace(value), "reference").text
-        value.text = f"{LOCAL_MULTIMEDIA_URL}{number + 1}"
+        value.text = f"{LOCAL_MULTIMEDIA_URL}{number}"
 
 
 def _relative_references(records: list[etree._Element]) -> None:
-    for reference in _named(records, "reference"):
-        parent = reference.getparent()
-        if parent is not None and xmlsafe.local_name(parent) == "multimediaEntry" and "://" in (reference.text or ""):
+    for reference in _multimedia(records, "reference"):
+        if "://" in (reference.text or ""):
             reference.text = "/" + reference.text.split("://", 1)[1].split("/", 1)[-1]
 
 
